@@ -1,0 +1,3 @@
+from gelijk.cli import main
+
+raise SystemExit(main())
