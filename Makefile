@@ -29,6 +29,9 @@ $(VENV)/.test: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP) install -c $(CONSTRAINTS) -e ".[test]"
 	@touch $(VENV)/.runtime $@
 
+# The demo: embedded SQLite in var/ unless DATABASE_URL is set; demo logins shown.
+setup run: export GELIJK_DEMO ?= 1
+
 setup: $(VENV)/.runtime
 	$(BIN)/gelijk setup --demo
 

@@ -6,3 +6,18 @@ class CoreConfig(AppConfig):
     name = "gelijk.core"
     label = "core"
     verbose_name = _("Kern")
+
+    def ready(self) -> None:
+        from gelijk.core import access, navigation, roles, scheduler  # noqa: F401
+        from gelijk.core.models import AuditCheckpoint, AuditEntry, ProcessingRecord
+        from gelijk.core.services import demo_seed  # noqa: F401  (registers the seeder)
+
+        access.register(AuditEntry, access.ScopeByPermission("core.view_auditlog"))
+        access.register(AuditCheckpoint, access.ScopeByPermission("core.view_auditlog"))
+        access.register(ProcessingRecord, access.ScopeByPermission("core.view_processinglog"))
+
+        navigation.add_public(navigation.NavItem(_("Home"), "core:home", order=0))
+        navigation.add_office(navigation.NavItem(_("Start"), "core:dashboard", order=0))
+        navigation.add_office(
+            navigation.NavItem(_("Auditlog"), "core:auditlog", "core.view_auditlog", order=900)
+        )

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
@@ -66,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "gelijk.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -100,9 +101,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gelijk.sqlite3'}")
-    )
+    "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gelijk.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,7 +126,7 @@ LOGOUT_REDIRECT_URL = "core:home"
 AXES_FAILURE_LIMIT = env_int("GELIJK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("GELIJK_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "gelijk.core.views.auth.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
@@ -193,7 +192,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "gelijk.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_submit": "20/hour", "anon": "120/hour"},
 }
 SPECTACULAR_SETTINGS = {
@@ -231,7 +229,9 @@ if OIDC_RP_CLIENT_ID:
 
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.insert(1, "gelijk.core.auth.OIDCBackend")
-    OIDC_RP_CLIENT_SECRET = env_required("GELIJK_OIDC_CLIENT_SECRET", "Needed with GELIJK_OIDC_CLIENT_ID.")
+    OIDC_RP_CLIENT_SECRET = env_required(
+        "GELIJK_OIDC_CLIENT_SECRET", "Needed with GELIJK_OIDC_CLIENT_ID."
+    )
     OIDC_OP_AUTHORIZATION_ENDPOINT = env_required("GELIJK_OIDC_AUTHORIZATION_ENDPOINT", "")
     OIDC_OP_TOKEN_ENDPOINT = env_required("GELIJK_OIDC_TOKEN_ENDPOINT", "")
     OIDC_OP_USER_ENDPOINT = env_required("GELIJK_OIDC_USER_ENDPOINT", "")
@@ -249,3 +249,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+FORM_RENDERER = "gelijk.core.forms.NLDSFormRenderer"
+INSTALLED_APPS.append("django.forms")

@@ -3,9 +3,9 @@ keys generated once per machine under var/."""
 
 from gelijk.conf.env import env_bool
 
+from ._localkeys import local_keys
 from .base import *  # noqa: F403
 from .base import VAR_DIR
-from ._localkeys import local_keys
 
 DEBUG = env_bool("GELIJK_DEBUG", False)
 _keys = local_keys(VAR_DIR)

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("gelijk.core.urls")),
+]
+
+handler400 = "gelijk.core.views.errors.bad_request"
+handler403 = "gelijk.core.views.errors.permission_denied"
+handler404 = "gelijk.core.views.errors.page_not_found"
+handler500 = "gelijk.core.views.errors.server_error"

@@ -1,0 +1,80 @@
+"""Request-level plumbing: the audit context and the security headers django-csp and
+Django's SecurityMiddleware do not set."""
+
+from __future__ import annotations
+
+from gelijk.core import audit
+
+
+def client_ip(request) -> str:
+    # Behind the production proxy the first X-Forwarded-For hop is the client; the proxy
+    # is trusted to overwrite the header (docs/operations.md).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class AuditContextMiddleware:
+    """Make the acting user and the request origin available to audit.record()."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        authenticated = bool(user and user.is_authenticated)
+        ctx = audit.Context(
+            actor_id=user.pk if authenticated else None,
+            actor=user.get_username() if authenticated else "anoniem",
+            origin=f"{client_ip(request)} {request.method} {request.path}"[:300],
+        )
+        token = audit.set_context(ctx)
+        try:
+            return self.get_response(request)
+        finally:
+            audit.reset_context(token)
+
+
+class SecurityHeadersMiddleware:
+    PERMISSIONS_POLICY = (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=(), interest-cohort=()"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        user = getattr(request, "user", None)
+        if (user and user.is_authenticated) or request.path.startswith("/inloggen/"):
+            # Personal data must not linger in shared caches or the browser's history.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class LanguageMiddleware:
+    """Dutch unless the visitor chose another language with the switch (a cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; for a Dutch
+    municipality the default is Dutch and English is an explicit choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
