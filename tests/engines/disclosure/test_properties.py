@@ -141,3 +141,15 @@ def test_2d_is_deterministic_and_transpose_consistent_in_protection(table, k):
 def test_2d_without_margins_hides_exactly_the_small_cells(table, k):
     r = suppress_2d(table, k, with_margins=False)
     assert (r.mask == ((table > 0) & (table < k))).all()
+
+
+@common
+@given(tables(), thresholds)
+def test_2d_every_line_with_a_hidden_value_hides_at_least_two(table, k):
+    r = suppress_2d(table, k)
+    ext = [[*r.values[i], r.row_totals[i]] for i in range(len(r.values))]
+    ext.append([*r.col_totals, r.grand_total])
+    lines = [*ext, *zip(*ext, strict=True)]
+    for line in lines:
+        hidden = sum(v is None for v in line)
+        assert hidden != 1
