@@ -137,6 +137,10 @@ def verify_view(request):
     if request.method == "POST" and form.is_valid():
         allowed, info = device.verify_is_allowed()
         if not allowed:
+            # Attempts while throttled still count towards the lockout.
+            _token_failed(request, user, "totp-throttled")
+            if _locked(request, user.get_username()):
+                return locked_out(request)
             wait = _wait_seconds(info)
             form.add_error(
                 "code",
