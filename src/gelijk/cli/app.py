@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -90,11 +91,30 @@ def cmd_setup(args) -> int:
     sync_roles()
     counts = refdata_load()
     print(f"Reference data: {counts['districts']} wijken, {counts['neighbourhoods']} buurten.")
-    if not settings.DEBUG and "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
-        _call("collectstatic", "--no-input", "-v", "0")
+    if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
+        _collectstatic_when_changed(settings)
     if args.demo:
         _load_demo(args.seed)
     return 0
+
+
+def _collectstatic_when_changed(settings) -> None:
+    """Collect (and compress) static files only when a source file changed: it is the
+    slowest step of a repeated `make run`."""
+    from pathlib import Path
+
+    fingerprint = []
+    for root in settings.STATICFILES_DIRS:
+        for path in sorted(Path(root).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                fingerprint.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    marker = Path(settings.STATIC_ROOT) / ".gelijk-fingerprint"
+    digest = hashlib.sha256("\n".join(fingerprint).encode()).hexdigest()
+    if marker.exists() and marker.read_text() == digest:
+        return
+    _call("collectstatic", "--no-input", "-v", "0")
+    marker.write_text(digest)
 
 
 def _check_database() -> None:
