@@ -1,0 +1,150 @@
+"""Inclusive-language and B1 readability scanner for Dutch letters and vacancy texts.
+
+No Django here: the ``language`` app and the ``gelijk language`` command build on this API.
+
+Quick use::
+
+    from gelijk.engines.language import scan_text, annotate_html
+    report = scan_text("Geachte heer/mevrouw, ...", kind="letter")
+    for f in report.findings:
+        print(f.line, f.column, f.rule_id, f.text, f.alternatives)
+    fragment = annotate_html(report.text, report.findings)
+
+* :func:`scan_text`, :func:`scan_file`, :func:`scan_paths` return frozen dataclasses
+  (:class:`ScanReport`, :class:`FolderReport`) with ``to_dict()``.
+* :func:`load_rules` reads the shipped rule files and, optionally, your own
+  (format: ``docs/language/rule-format.md``); pass the result as ``rules=`` to reuse its
+  compiled matcher.
+* What is checked and its limits: ``docs/language/README.md``; formulas:
+  ``docs/methods/readability.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from gelijk.engines.errors import InputError
+
+from .html import annotate_html, findings_list_html, render_report_html
+from .inputs import SUPPORTED_EXTENSIONS, Document, read_document
+from .inputs import iter_files as _iter_files
+from .readability import B1Thresholds, B1Verdict, Readability, brouwer, flesch_douma
+from .report import FileProblem, Finding, FolderReport, ScanReport
+from .rules import SEVERITIES, Rule, RuleFileError, load_rule_list, parse_rules
+from .scanner import KINDS, RuleSet, Scanner, detect_kind
+from .text import split_sentences, tokenize
+
+__all__ = [
+    "KINDS",
+    "SEVERITIES",
+    "SUPPORTED_EXTENSIONS",
+    "B1Thresholds",
+    "B1Verdict",
+    "Document",
+    "FileProblem",
+    "Finding",
+    "FolderReport",
+    "InputError",
+    "Readability",
+    "Rule",
+    "RuleFileError",
+    "RuleSet",
+    "ScanReport",
+    "Scanner",
+    "annotate_html",
+    "brouwer",
+    "default_rules",
+    "detect_kind",
+    "findings_list_html",
+    "flesch_douma",
+    "load_rules",
+    "parse_rules",
+    "read_document",
+    "render_report_html",
+    "scan_file",
+    "scan_paths",
+    "scan_text",
+    "split_sentences",
+    "tokenize",
+]
+
+
+def load_rules(paths: Iterable[str | Path] = (), *, builtin: bool = True) -> RuleSet:
+    """The shipped rules (unless ``builtin=False``) plus rule files or folders in ``paths``.
+
+    Raises :class:`RuleFileError` (an :class:`InputError`) naming file, line and field.
+    """
+    return RuleSet(load_rule_list(paths, builtin=builtin))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The shipped rule set, loaded and compiled once per process."""
+    return load_rules()
+
+
+def _rules(rules: RuleSet | Iterable[Rule] | None) -> RuleSet:
+    if rules is None:
+        return default_rules()
+    if isinstance(rules, RuleSet):
+        return rules
+    return RuleSet(list(rules))
+
+
+def scan_text(
+    text: str,
+    *,
+    kind: str = "auto",
+    rules: RuleSet | Iterable[Rule] | None = None,
+    filename: str | None = None,
+) -> ScanReport:
+    """Scan a text. ``kind``: ``letter``, ``vacancy`` or ``auto`` (detected from the text)."""
+    if not isinstance(text, str):
+        raise InputError("scan_text expects a str")
+    return _rules(rules).scanner.scan_text(text, kind=kind, filename=filename)
+
+
+def scan_file(
+    path: str | Path, *, kind: str = "auto", rules: RuleSet | Iterable[Rule] | None = None
+) -> ScanReport:
+    """Read and scan one .txt, .html, .docx, .odt or .pdf file (InputError on bad input)."""
+    doc = read_document(path)
+    return _scan_document(doc, kind, _rules(rules))
+
+
+def _scan_document(doc: Document, kind: str, rules: RuleSet) -> ScanReport:
+    return rules.scanner.scan_text(
+        doc.text,
+        kind=kind,
+        filename=doc.path,
+        hard_line_breaks=doc.hard_line_breaks,
+        locate=doc.locate,
+        encoding=doc.encoding,
+        notes=doc.notes,
+    )
+
+
+def scan_paths(
+    paths: Iterable[str | Path],
+    *,
+    kind: str = "auto",
+    rules: RuleSet | Iterable[Rule] | None = None,
+    extensions: Iterable[str] | None = None,
+    on_file: Callable[[str], None] | None = None,
+) -> FolderReport:
+    """Scan files and folders (recursively). A file that cannot be read is listed in
+    ``problems`` and the scan goes on; ``on_file`` is called after each file (progress)."""
+    ruleset = _rules(rules)
+    files, skipped, missing = _iter_files(paths, extensions)
+    reports: list[ScanReport] = []
+    problems = [FileProblem(p, m) for p, m in missing]
+    for path in files:
+        try:
+            reports.append(_scan_document(read_document(path), kind, ruleset))
+        except InputError as exc:
+            problems.append(FileProblem(str(path), str(exc).removeprefix(f"{path}: ")))
+        if on_file is not None:
+            on_file(str(path))
+    return FolderReport(tuple(reports), tuple(problems), skipped)
