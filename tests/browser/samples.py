@@ -18,6 +18,8 @@ NOT_PAGES: dict[str, str] = {
     "core:logout": "POST-only",
     "core:auditlog-verify": "POST-only action",
     "api-schema": "OpenAPI document (YAML/JSON), not a page",
+    "core:staff-reset-2fa": "POST-only action",
+    "core:staff-toggle-active": "POST-only action",
 }
 
 
@@ -27,3 +29,18 @@ def sample(name: str):
         return func
 
     return decorator
+
+
+@sample("core:staff-edit")
+def _staff_member() -> dict:
+    from gelijk.core.services.organisation import organisation_ensure, staff_user_ensure
+
+    organisation_ensure()
+    user = staff_user_ensure("walk-member", roles=["handhaver"], department="vth", team="thor")
+    return {"pk": user.pk}
+
+
+@sample("core:password-reset-confirm")
+def _reset_link() -> dict:
+    # An invalid link shows the "link no longer works" state, which must be accessible too.
+    return {"uidb64": "MQ", "token": "set-password"}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
@@ -10,6 +11,9 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("", include("gelijk.core.urls")),
 ]
+
+if getattr(settings, "OIDC_RP_CLIENT_ID", None):
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler400 = "gelijk.core.views.errors.bad_request"
 handler403 = "gelijk.core.views.errors.permission_denied"

@@ -98,3 +98,49 @@ class TokenForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("De code bestaat alleen uit cijfers."))
         return code
+
+
+class StaffForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Gebruikersnaam"),
+        max_length=150,
+        regex=r"^[a-z0-9.\-_]+$",
+        help_text=_("Kleine letters, cijfers, punt, streepje of liggend streepje."),
+        error_messages={"invalid": _("Gebruik alleen kleine letters, cijfers, . - of _.")},
+    )
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        help_text=_("Hierheen sturen we de link om een wachtwoord te kiezen."),
+    )
+    roles = forms.MultipleChoiceField(label=_("Rollen"), widget=forms.CheckboxSelectMultiple)
+    department = forms.ModelChoiceField(label=_("Afdeling"), queryset=None)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    officer_number = forms.CharField(
+        label=_("Boa-nummer"),
+        max_length=40,
+        required=False,
+        help_text=_("Alleen voor handhavers. We bewaren het niet zelf, maar als pseudoniem."),
+    )
+
+    def __init__(self, *args, editing=False, **kwargs):
+        from gelijk.core.models import Department, Team
+        from gelijk.core.roles import ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [(r.key, r.label) for r in ROLES.values()]
+        self.fields["department"].queryset = Department.objects.all()
+        self.fields["team"].queryset = Team.objects.select_related("department")
+        if editing:
+            self.fields["username"].disabled = True
+            self.fields["officer_number"].help_text = _(
+                "Laat leeg om het bestaande pseudoniem te houden."
+            )
+
+    def clean(self):
+        data = super().clean()
+        department, team = data.get("department"), data.get("team")
+        if department and team and team.department_id != department.pk:
+            self.add_error("team", _("Dit team hoort niet bij de gekozen afdeling."))
+        return data

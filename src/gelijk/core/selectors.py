@@ -28,3 +28,33 @@ def audit_entries(user, filters):
 
 def latest_checkpoint(user) -> AuditCheckpoint | None:
     return access.scope(user, AuditCheckpoint.objects.all()).first()
+
+
+def staff_list(user) -> list[dict]:
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = access.scope(user, get_user_model().objects.all()).order_by("username")
+    users = users.select_related("staff_profile__department", "staff_profile__team")
+    with_device = set(
+        TOTPDevice.objects.filter(confirmed=True, user__in=users).values_list("user_id", flat=True)
+    )
+    people = []
+    for member in users.prefetch_related("groups"):
+        profile = getattr(member, "staff_profile", None)
+        people.append(
+            {
+                "user": member,
+                "roles": [str(ROLES[k].label) for k in roles_of(member) if k in ROLES],
+                "department": profile.department if profile else None,
+                "team": profile.team if profile else None,
+                "has_second_factor": member.pk in with_device,
+            }
+        )
+    return people
+
+
+def processing_records(user):
+    from gelijk.core.models import ProcessingRecord
+
+    return access.scope(user, ProcessingRecord.objects.all())

@@ -61,3 +61,13 @@ def auditlog_verify(request):
             % {"pos": result["position"], "reason": result["reason"]},
         )
     return redirect("core:auditlog")
+
+
+@staff_required("core.view_processinglog")
+def processing_log(request):
+    records = selectors.processing_records(request.user)
+    page = Paginator(records, 50).get_page(request.GET.get("pagina"))
+    audit.record(
+        audit.Action.VIEW, object_type="core.ProcessingRecord", detail={"page": page.number}
+    )
+    return render(request, "core/office/processing_log.html", {"page": page})

@@ -1,0 +1,122 @@
+"""The beheerder manages staff: roles, place in the organisation, 2FA reset, deactivation."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gelijk.core.models import AuditEntry, StaffProfile
+from gelijk.core.pseudonyms import pseudonym
+from gelijk.core.roles import roles_of
+
+
+@pytest.fixture
+def beheer(staff_client):
+    return staff_client("beheerder", department="beleid")
+
+
+def _form(**overrides):
+    from gelijk.core.models import Department, Team
+
+    data = {
+        "username": "nieuwe.boa",
+        "first_name": "Noor",
+        "last_name": "Nieuw",
+        "email": "noor@example.nl",
+        "roles": ["handhaver"],
+        "department": Department.objects.get(code="vth").pk,
+        "team": Team.objects.get(code="thor").pk,
+        "officer_number": "BOA-2002",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_staff_member_sends_password_link_and_pseudonymises(beheer):
+    response = beheer.post(reverse("core:staff-create"), _form())
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="nieuwe.boa")
+    assert roles_of(user) == ["handhaver"]
+    assert not user.has_usable_password()
+    profile = StaffProfile.objects.get(user=user)
+    assert profile.team.code == "thor"
+    assert profile.officer_pseudonym == pseudonym("BOA-2002")
+    assert "BOA-2002" not in str(profile.__dict__)
+    assert len(mail.outbox) == 1 and "/inloggen/wachtwoord/" in mail.outbox[0].body
+    assert AuditEntry.objects.filter(action="create", object_type="auth.User").exists()
+
+
+def test_team_must_belong_to_department(beheer):
+    from gelijk.core.models import Department
+
+    response = beheer.post(
+        reverse("core:staff-create"), _form(department=Department.objects.get(code="privacy").pk)
+    )
+    assert response.status_code == 200
+    assert "hoort niet bij de gekozen afdeling" in response.content.decode()
+    assert not get_user_model().objects.filter(username="nieuwe.boa").exists()
+
+
+def test_duplicate_username_is_refused(beheer, make_staff):
+    make_staff("analist", username="nieuwe.boa")
+    response = beheer.post(reverse("core:staff-create"), _form())
+    assert "bestaat al" in response.content.decode()
+
+
+def test_edit_changes_roles_and_is_audited(beheer, make_staff):
+    member = make_staff("handhaver", username="hamza", department="vth", team="thor")
+    response = beheer.post(
+        reverse("core:staff-edit", args=[member.pk]),
+        _form(username="ignored", roles=["teamleider"], officer_number=""),
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.username == "hamza"  # the username cannot be changed
+    assert roles_of(member) == ["teamleider"]
+    change = AuditEntry.objects.filter(action="change", object_id=str(member.pk)).last()
+    assert change.detail["before"]["roles"] == ["handhaver"]
+
+
+def test_reset_second_factor_and_deactivate(beheer, make_staff):
+    member = make_staff("analist", username="anouk")
+    TOTPDevice.objects.create(user=member, name="phone", confirmed=True)
+    beheer.post(reverse("core:staff-reset-2fa", args=[member.pk]))
+    assert not TOTPDevice.objects.filter(user=member).exists()
+    beheer.post(reverse("core:staff-toggle-active", args=[member.pk]))
+    member.refresh_from_db()
+    assert not member.is_active
+
+
+def test_beheerder_cannot_deactivate_themselves(beheer):
+    beheer.post(reverse("core:staff-toggle-active", args=[beheer.user.pk]))
+    beheer.user.refresh_from_db()
+    assert beheer.user.is_active
+
+
+@pytest.mark.parametrize("role", ["analist", "klachtbehandelaar", "auditor", "teamleider"])
+def test_only_beheerder_manages_staff(staff_client, make_staff, role):
+    member = make_staff("handhaver", username="someone")
+    client = staff_client(role)
+    assert client.get(reverse("core:staff-list")).status_code == 403
+    assert client.get(reverse("core:staff-edit", args=[member.pk])).status_code == 403
+    assert client.post(reverse("core:staff-reset-2fa", args=[member.pk])).status_code == 403
+
+
+def test_password_reset_link_lets_a_new_member_choose_a_password(beheer, client):
+    beheer.post(reverse("core:staff-create"), _form())
+    lines = mail.outbox[0].body.splitlines()
+    link = next(line for line in lines if "/inloggen/wachtwoord/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    assert response.status_code == 200
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else "/" + path
+    response = client.post(
+        form_url,
+        {
+            "new_password1": "een lang en nieuw wachtwoord",
+            "new_password2": "een lang en nieuw wachtwoord",
+        },
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="nieuwe.boa").has_usable_password()
