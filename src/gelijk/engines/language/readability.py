@@ -29,7 +29,7 @@ Counting
 
 Heuristics without a parser (research note §2.5): *passive voice* is a form of ``worden``
 with a past participle in the same clause, or a form of ``zijn`` with a participle and
-``door``; *nominalisation* is ``de/het … -ing/-atie van`` or ``het`` + infinitive + ``van``.
+``door`` (a clause ends at ``, ; : ( )`` and before a subordinator such as ``dat``, ``omdat``); *nominalisation* is ``de/het … -ing/-atie van`` or ``het`` + infinitive + ``van``.
 Both are indications, reported as suggestions.
 """
 
@@ -155,6 +155,13 @@ _NOT_PARTICIPLES = word_set(
     """
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
+# A subordinate clause starts a new clause: "Het wordt tijd | dat u de rekening betaalt".
+_SUBORDINATORS = word_set(
+    """
+    dat omdat als wanneer die wat zodat nadat voordat terwijl doordat indien tenzij hoewel
+    waardoor waarin waarop waarmee waarna welke zodra totdat
+    """
+)
 
 
 def _is_participle(word: str) -> bool:
@@ -172,7 +179,10 @@ def passive_spans(text: str, sentences: Sequence[Sentence]) -> list[tuple[int, i
         clauses: list[list[Token]] = []
         prev_end = sentence.start
         for tok in sentence.words:
-            if clause and _CLAUSE_BREAK.search(text, prev_end, tok.start):
+            if clause and (
+                _CLAUSE_BREAK.search(text, prev_end, tok.start)
+                or tok.text.lower() in _SUBORDINATORS
+            ):
                 clauses.append(clause)
                 clause = []
             clause.append(tok)

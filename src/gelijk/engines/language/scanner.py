@@ -327,18 +327,15 @@ class Scanner:
     def _to_findings(
         hits: list[_Hit], text: str, locate: Callable[[int], tuple[int, int]], filename: str | None
     ) -> tuple[Finding, ...]:
-        # one finding per rule and place; a hit inside a longer hit of the same rule is dropped
+        # one finding per rule and place: overlapping hits of the same rule are merged
         best: dict[str, list[_Hit]] = {}
         for hit in sorted(hits, key=lambda h: (h.rule.id, h.start, -(h.end - h.start))):
             kept = best.setdefault(hit.rule.id, [])
-            if (
-                kept
-                and kept[-1].start <= hit.start
-                and hit.end <= kept[-1].end
-                and hit.start != hit.end
-            ):
-                continue
-            if kept and kept[-1].start == hit.start == hit.end:
+            if kept and hit.start == hit.end and kept[-1].start == kept[-1].end:
+                continue  # a document-level finding is reported once
+            if kept and kept[-1].start < kept[-1].end and hit.start < kept[-1].end:
+                if hit.end > kept[-1].end:
+                    kept[-1] = _Hit(hit.rule, kept[-1].start, hit.end)
                 continue
             kept.append(hit)
         out = []
