@@ -29,8 +29,9 @@ Counting
 
 Heuristics without a parser (research note §2.5): *passive voice* is a form of ``worden``
 with a past participle in the same clause, or a form of ``zijn`` with a participle and
-``door`` (a clause ends at ``, ; : ( )`` and before a subordinator such as ``dat``, ``omdat``); *nominalisation* is ``de/het … -ing/-atie van`` or ``het`` + infinitive + ``van``.
-Both are indications, reported as suggestions.
+``door`` (a clause ends at ``, ; : ( )`` and before a subordinator such as ``dat``,
+``omdat``); *nominalisation* is ``de/het … -ing/-atie van`` or ``het`` + infinitive +
+``van``. Both are indications, reported as suggestions.
 """
 
 from __future__ import annotations
