@@ -22,7 +22,11 @@ PROD_ENV = {
 
 
 def _manage(*args, env):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GELIJK_")}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GELIJK_") and k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "-m", "django", *args],
