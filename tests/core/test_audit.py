@@ -106,3 +106,35 @@ def test_record_uses_request_context_for_actor_and_origin():
         audit.reset_context(token)
     assert (entry.actor, entry.actor_id, entry.origin) == ("anouk", 7, "10.0.0.1 GET /x")
     assert audit.record(audit.Action.VIEW).actor == "system"
+
+
+def test_downloads_are_recorded_as_exports_once(client, make_staff, settings):
+    from django.http import HttpResponse
+    from django.urls import path
+
+    from tests.conftest import verified_client
+
+    def plain(request):
+        response = HttpResponse("a,b\n1,2\n", content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="x.csv"'
+        return response
+
+    def self_audited(request):
+        audit.record(audit.Action.EXPORT, object_type="monitor.Run", object_id=1)
+        return plain(request)
+
+    import sys
+    import types
+
+    urls = types.ModuleType("tmp_download_urls")
+    urls.urlpatterns = [path("plain/", plain), path("own/", self_audited)]
+    sys.modules["tmp_download_urls"] = urls
+    settings.ROOT_URLCONF = "tmp_download_urls"
+    verified_client(client, make_staff("analist", username="anouk"))
+    client.get("/plain/")
+    client.get("/own/")
+    exports = AuditEntry.objects.filter(action="export", actor="anouk")
+    assert [(e.object_type, e.object_id) for e in exports] == [
+        ("download", "/plain/"),
+        ("monitor.Run", "1"),
+    ]

@@ -65,6 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"gelijk: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        # A configuration mistake (e.g. a malformed DATABASE_URL) is the user's to fix:
+        # one clear line, no traceback.
+        if type(exc).__name__ == "ImproperlyConfigured":
+            print(f"gelijk: configuration error: {exc}", file=sys.stderr)
+            return 2
+        raise
     except KeyboardInterrupt:
         print("gelijk: interrupted", file=sys.stderr)
         return 130

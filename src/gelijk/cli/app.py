@@ -32,8 +32,9 @@ def register(sub) -> None:
     p.add_argument("--once", action="store_true", help="enqueue what is due, then exit")
     p.set_defaults(func=cmd_scheduler)
 
-    p = sub.add_parser("demo", help="demo data and demo logins")
-    demo_sub = p.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
+    p = sub.add_parser("demo", help="demo data and demo logins (default action: load)")
+    p.set_defaults(func=cmd_demo_load, seed=2026, only=None)
+    demo_sub = p.add_subparsers(dest="demo_command", metavar="ACTION")
     q = demo_sub.add_parser("load", help="load (or refresh) the seeded demo data")
     q.add_argument("--seed", type=int, default=2026)
     q.add_argument("--only", help="comma-separated seeder names")

@@ -13,7 +13,7 @@ import contextvars
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -34,6 +34,8 @@ class Context:
     actor_id: int | None = None
     actor: str = "system"
     origin: str = ""
+    # Actions recorded while handling this request (the middleware reads it).
+    recorded: list[str] = field(default_factory=list, compare=False)
 
 
 _SYSTEM = Context()
@@ -113,7 +115,9 @@ def record(
     """
     ctx = current_context()
     if actor is not None:
-        ctx = Context(actor_id=actor.pk, actor=actor.get_username(), origin=ctx.origin)
+        ctx = Context(
+            actor_id=actor.pk, actor=actor.get_username(), origin=ctx.origin, recorded=ctx.recorded
+        )
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or obj.pk
@@ -127,6 +131,7 @@ def record(
         "origin": ctx.origin[:300],
         "detail": json.loads(json.dumps(detail or {}, default=str)),
     }
+    ctx.recorded.append(str(action))
     with transaction.atomic():
         _lock_chain()
         last = AuditEntry.objects.order_by("-position").values("position", "hash").first()

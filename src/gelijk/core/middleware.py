@@ -15,8 +15,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _is_download(response) -> bool:
+    return response.get("Content-Disposition", "").lower().startswith("attachment")
+
+
 class AuditContextMiddleware:
-    """Make the acting user and the request origin available to audit.record()."""
+    """Make the acting user and the request origin available to audit.record(), and record
+    every file download by a logged-in user as an export."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,7 +36,17 @@ class AuditContextMiddleware:
         )
         token = audit.set_context(ctx)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if authenticated and _is_download(response) and audit.Action.EXPORT not in ctx.recorded:
+                # Safety net: a file leaving the system is an export, even when a view forgot
+                # to say so itself.
+                audit.record(
+                    audit.Action.EXPORT,
+                    object_type="download",
+                    object_id=request.path,
+                    detail={"disposition": response["Content-Disposition"][:200]},
+                )
+            return response
         finally:
             audit.reset_context(token)
 
