@@ -44,3 +44,25 @@ def _staff_member() -> dict:
 def _reset_link() -> dict:
     # An invalid link shows the "link no longer works" state, which must be accessible too.
     return {"uidb64": "MQ", "token": "set-password"}
+
+
+@sample("reporting:case-detail")
+def _reporting_case() -> dict:
+    import uuid
+    from datetime import date
+
+    from gelijk.reporting.services.cases import Submission, case_submit
+
+    result = case_submit(
+        Submission(
+            description="Voorbeeldmelding voor de toegankelijkheidstest.",
+            occurred_on=date(2026, 1, 5),
+            service="thor",
+            contact_kinds=["stopped"],
+            grounds=["origin"],
+            consents={"sensitive": True},
+        ),
+        submission_key=uuid.uuid4(),
+        notify_reporter=False,
+    )
+    return {"reference": result.case.reference}

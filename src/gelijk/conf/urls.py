@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("", include("gelijk.core.urls")),
+    path("", include("gelijk.reporting.urls")),
 ]
 
 if getattr(settings, "OIDC_RP_CLIENT_ID", None):

@@ -41,6 +41,18 @@ GELIJK_DEMO = env_bool("GELIJK_DEMO", False)
 # Perceived origin on stop forms is honoured only when a legal basis / DPIA is named here.
 GELIJK_STOPFORM_PILOT = env_str("GELIJK_STOPFORM_PILOT")
 GELIJK_ORGANISATION_NAME = env_str("GELIJK_ORGANISATION_NAME", "Gemeente Utrecht")
+# Public address of this site, for links in e-mails to residents and staff.
+GELIJK_PUBLIC_BASE_URL = env_str("GELIJK_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Meldingen and complaints (docs/reporting.md). Rates are per client address: N/second,
+# N/minute, N/hour or N/day; the load benchmark raises the submit rate.
+GELIJK_REPORTING_SUBMIT_RATE = env_str("GELIJK_REPORTING_SUBMIT_RATE", "10/hour")
+GELIJK_REPORTING_STATUS_RATE = env_str("GELIJK_REPORTING_STATUS_RATE", "20/hour")
+GELIJK_REPORTING_MAX_ATTACHMENT_MB = env_int("GELIJK_REPORTING_MAX_ATTACHMENT_MB", 5, minimum=1)
+GELIJK_REPORTING_ANONYMISE_MONTHS = env_int("GELIJK_REPORTING_ANONYMISE_MONTHS", 12, minimum=1)
+GELIJK_REPORTING_DELETE_YEARS = env_int("GELIJK_REPORTING_DELETE_YEARS", 5, minimum=1)
+GELIJK_REPORTING_POLICE_COMPLAINTS_URL = env_str(
+    "GELIJK_REPORTING_POLICE_COMPLAINTS_URL", "https://www.politie.nl/"
+)
 
 # --- Django ----------------------------------------------------------------
 INSTALLED_APPS = [
@@ -61,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "gelijk.core",
+    "gelijk.reporting",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +117,15 @@ DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gelijk.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache (rate limits): local memory per process by default; production with several web
+# workers needs a shared cache, e.g. GELIJK_CACHE_URL=redis://127.0.0.1:6379/1.
+_CACHE_URL = env_str("GELIJK_CACHE_URL", "locmem://")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gelijk"}
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

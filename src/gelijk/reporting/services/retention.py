@@ -1,0 +1,82 @@
+"""Retention as code (GUIDE §4.9): reporter contact data are blanked
+GELIJK_REPORTING_ANONYMISE_MONTHS after closure; whole cases (history, files, hand-offs)
+are deleted GELIJK_REPORTING_DELETE_YEARS after closure. Both log what they did in the audit
+log (metadata only: references, counts) and in the processing log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gelijk.core import audit, dbguards, processing
+from gelijk.reporting.choices import EventKind
+from gelijk.reporting.models import Art1Handoff, Attachment, Case, CaseEvent, ReporterContact
+from gelijk.reporting.services.cases import _event, _subject
+from gelijk.reporting.workflow import State
+
+EVENTS_TABLE = CaseEvent._meta.db_table
+
+
+def _closed_before(cutoff: datetime):
+    return Case.objects.filter(status_event__to_state=State.CLOSED, closed_at__lt=cutoff)
+
+
+@transaction.atomic
+def reporters_anonymise(now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    cutoff = now - relativedelta(months=settings.GELIJK_REPORTING_ANONYMISE_MONTHS)
+    contacts = ReporterContact.objects.select_for_update().filter(
+        anonymised_at__isnull=True, case__in=_closed_before(cutoff)
+    )
+    references = []
+    for contact in contacts.select_related("case"):
+        contact.name = contact.email = contact.phone = contact.address = ""
+        contact.anonymised_at = now
+        contact.save()
+        _event(
+            contact.case,
+            EventKind.ANONYMISED,
+            at=now,
+            data={"months": settings.GELIJK_REPORTING_ANONYMISE_MONTHS},
+        )
+        processing.record("reporting_retention", _subject(contact.case))
+        references.append(contact.case.reference)
+    audit.record(
+        audit.Action.RETENTION,
+        object_type="reporting.ReporterContact",
+        detail={"anonymised": len(references), "cases": references, "cutoff": cutoff.isoformat()},
+    )
+    return {"anonymised": len(references), "cases": references}
+
+
+@transaction.atomic
+def cases_delete_expired(now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    cutoff = now - relativedelta(years=settings.GELIJK_REPORTING_DELETE_YEARS)
+    cases = list(_closed_before(cutoff).select_for_update())
+    references = [c.reference for c in cases]
+    if cases:
+        paths = [a.file.name for a in Attachment.objects.filter(case__in=cases)]
+        paths += [h.pdf_file.name for h in Art1Handoff.objects.filter(case__in=cases)]
+        for case in cases:
+            processing.record("reporting_retention", _subject(case))
+        # The one place history may go: lift the append-only guard for this table inside
+        # this transaction, delete, and put the guard back before the transaction ends.
+        dbguards.remove(connection, EVENTS_TABLE)
+        try:
+            Case.objects.filter(pk__in=[c.pk for c in cases]).update(status_event=None)
+            Case.objects.filter(pk__in=[c.pk for c in cases]).delete()
+        finally:
+            dbguards.install(connection, EVENTS_TABLE)
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(p) for p in paths])
+    audit.record(
+        audit.Action.RETENTION,
+        object_type="reporting.Case",
+        detail={"deleted": len(references), "cases": references, "cutoff": cutoff.isoformat()},
+    )
+    return {"deleted": len(references), "cases": references}
