@@ -14,6 +14,17 @@ No Django here (engines rule). Entry points:
 The maths and its sources: docs/methods/fairness.md; report schemas: docs/report-schemas/.
 """
 
+from gelijk.engines.fairness.metrics import (
+    DISPARITY_METRICS,
+    METRICS,
+    BaselineRow,
+    CalibrationRow,
+    Disparity,
+    GroupMetrics,
+    MetricsReport,
+    Rate,
+    group_metrics,
+)
 from gelijk.engines.fairness.scan import (
     BiasTest,
     CompositionComparison,
@@ -26,12 +37,21 @@ from gelijk.engines.fairness.scan import (
 )
 
 __all__ = [
+    "DISPARITY_METRICS",
+    "METRICS",
+    "BaselineRow",
     "BiasTest",
+    "CalibrationRow",
     "CompositionComparison",
     "CompositionRow",
+    "Disparity",
     "FeatureTest",
+    "GroupMetrics",
+    "MetricsReport",
+    "Rate",
     "ScanCluster",
     "ScanReport",
     "bias_scan",
     "compare_composition",
+    "group_metrics",
 ]

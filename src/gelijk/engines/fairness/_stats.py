@@ -36,7 +36,8 @@ from scipy import stats
 MIN_EXPECTED_FOR_Z = 5.0
 
 
-def _z(alpha: float) -> float:
+def z_value(alpha: float) -> float:
+    """Two-sided normal quantile z_{1 - alpha/2}."""
     return float(stats.norm.ppf(1.0 - alpha / 2.0))
 
 
@@ -58,7 +59,7 @@ def wilson_interval(x, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     centre = (x + z^2/2) / (n + z^2),  half = z / (n + z^2) * sqrt(x (n - x) / n + z^2 / 4).
     """
     x, n = _f(x), _f(n)
-    z = _z(alpha)
+    z = z_value(alpha)
     z2 = z * z
     safe_n = np.where(n > 0, n, 1.0)
     centre = (x + z2 / 2.0) / (safe_n + z2)
@@ -89,11 +90,12 @@ def katz_log_interval(x1, n1, x2, n2, alpha: float = 0.05) -> tuple[np.ndarray, 
     """Katz log interval for the ratio (x1/n1) / (x2/n2).
 
     log RR +/- z * sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2). When x1 or x2 is zero, 0.5 is added to
-    every cell of the 2x2 table (x + 0.5, n + 1) for the interval only; undefined (``nan``)
-    when a group is empty.
+    every cell of the 2x2 table (x + 0.5, n + 1) for the interval only; then the lower bound is
+    0 when x1 = 0 (the estimate itself is 0) and the upper bound is unbounded (``nan``) when
+    x2 = 0. Undefined (``nan``) when a group is empty.
     """
     x1, n1, x2, n2 = _f(x1), _f(n1), _f(x2), _f(n2)
-    z = _z(alpha)
+    z = z_value(alpha)
     zero = (x1 == 0) | (x2 == 0)
     a = np.where(zero, x1 + 0.5, x1)
     b = np.where(zero, x2 + 0.5, x2)
@@ -103,8 +105,8 @@ def katz_log_interval(x1, n1, x2, n2, alpha: float = 0.05) -> tuple[np.ndarray, 
     with np.errstate(divide="ignore", invalid="ignore"):
         log_rr = np.log((a / m1) / (b / m2))
         se = np.sqrt(np.maximum(1.0 / a - 1.0 / m1 + 1.0 / b - 1.0 / m2, 0.0))
-        low = np.exp(log_rr - z * se)
-        high = np.exp(log_rr + z * se)
+        low = np.where(x1 == 0, 0.0, np.exp(log_rr - z * se))
+        high = np.where(x2 == 0, np.nan, np.exp(log_rr + z * se))
     return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
 
 
@@ -190,7 +192,7 @@ def minimal_detectable_difference(
     """
     n1, n2, p2 = _f(n1), _f(n2), _f(p2)
     ok = (n1 > 0) & (n2 > 0) & ~np.isnan(p2)
-    factor = _z(alpha) + float(stats.norm.ppf(power))
+    factor = z_value(alpha) + float(stats.norm.ppf(power))
     with np.errstate(divide="ignore", invalid="ignore"):
         # A reference rate of 0 or 1 has no variance; use the rule-of-three bound instead.
         var = np.where((p2 > 0) & (p2 < 1), p2 * (1 - p2), 0.75 / np.maximum(n2, 1.0))
