@@ -26,6 +26,7 @@ from gelijk.engines.language import (
     FolderReport,
     RuleSet,
     ScanReport,
+    default_rules,
     load_rules,
     render_report_html,
     scan_paths,
@@ -111,6 +112,8 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _load(args: argparse.Namespace) -> RuleSet:
+    if not args.rules and not args.no_builtin_rules:
+        return default_rules()  # compiled once per process
     try:
         return load_rules(args.rules, builtin=not args.no_builtin_rules)
     except InputError as exc:

@@ -286,13 +286,13 @@ def read_odt_file(path: str) -> Document:
     if b"encryption-data" in manifest:
         raise _fail(path, "is password-protected; remove the password and save it again")
     from odf import teletype
-    from odf import text as odftext
+    from odf.namespaces import TEXTNS
     from odf.opendocument import load
 
     try:
         document = load(io.BytesIO(data))
         paragraphs: list[str] = []
-        wanted = (odftext.P().qname, odftext.H().qname)
+        wanted = ((TEXTNS, "p"), (TEXTNS, "h"))
 
         def walk(node) -> None:
             for child in node.childNodes:
