@@ -27,8 +27,8 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from gelijk.core import access
 from gelijk.engines import disclosure
+from gelijk.reporting.policies import countable_cases
 
 DIMENSIONS = ("team", "wijk", "theme", "ground")
 
@@ -75,7 +75,7 @@ def learning_signals(
 
     if dimension not in DIMENSIONS:
         raise ValueError(f"dimension must be one of {', '.join(DIMENSIONS)}; got {dimension!r}")
-    qs = access.scope(user, Case.objects.select_related("tag_district"))
+    qs = countable_cases(user, Case.objects.select_related("tag_district"))
     if since:
         qs = qs.filter(received_at__date__gte=since)
     if until:

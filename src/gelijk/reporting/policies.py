@@ -60,9 +60,29 @@ class CasePolicy(access.Policy):
             return False
         return independent_of(user, self.case_of(obj))
 
+    def aggregate_scope(self, user, queryset):
+        """The rows a user may *count* (dashboards, yearly report, learning signals): those
+        with ``reporting.view_statistics`` count cases without seeing them, under the same
+        independence rule as the rows themselves."""
+        if not access.is_staff_user(user) or not (
+            access.has_permission(user, "reporting.view_statistics")
+            or access.has_permission(user, "reporting.view_case")
+        ):
+            return queryset.none()
+        return queryset.exclude(hidden_q(user, self.prefix))
+
 
 CASE_POLICY = CasePolicy()
 RELATED_POLICY = CasePolicy("case__", lambda obj: obj.case)
+
+
+def countable_cases(user, queryset):
+    """Cases ``user`` may count (see ``CasePolicy.aggregate_scope``)."""
+    return CASE_POLICY.aggregate_scope(user, queryset)
+
+
+def countable_related(user, queryset):
+    return RELATED_POLICY.aggregate_scope(user, queryset)
 
 
 def register() -> None:

@@ -1,5 +1,6 @@
-"""Every read of the reporting app, always through ``gelijk.core.access.scope`` — so the
-independence rule (policies.py) holds for lists, searches, exports, counts and statistics."""
+"""Every read of the reporting app: rows through ``gelijk.core.access.scope``, counts through
+``policies.countable_cases`` — both apply the one independence rule of policies.py, for
+lists, searches, exports, counts and statistics."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from gelijk.engines import disclosure
 from gelijk.reporting import codes, stats
 from gelijk.reporting.choices import Channel, Ground, Kind, Outcome, Theme
 from gelijk.reporting.models import Art1Handoff, Attachment, Case, CaseEvent
+from gelijk.reporting.policies import countable_cases, countable_related
 from gelijk.reporting.workflow import OPEN_STATES, State
 
 DUE_SOON_DAYS = 7
@@ -149,7 +151,7 @@ def _days(case: Case) -> float:
 def statistics(user, *, year: int | None = None) -> dict:
     """Dashboard and yearly-report figures over the cases ``user`` may see."""
     now = timezone.now()
-    qs = access.scope(user, Case.objects.select_related("status_event"))
+    qs = countable_cases(user, Case.objects.select_related("status_event"))
     if year:
         qs = qs.filter(received_at__year=year)
     rows = list(qs)
@@ -194,7 +196,7 @@ def statistics(user, *, year: int | None = None) -> dict:
     grounds = Counter(g for c in rows for g in (c.grounds or []))
     themes = Counter(t for c in rows for t in c.tag_themes)
     extended = sum(1 for c in rows if c.extension_weeks)
-    handoffs = access.scope(user, Art1Handoff.objects.filter(case__in=[c.pk for c in rows]))
+    handoffs = countable_related(user, Art1Handoff.objects.filter(case__in=[c.pk for c in rows]))
     return {
         "k": k,
         "year": year,
@@ -255,6 +257,6 @@ def _by_month(rows) -> dict:
 
 
 def years_available(user) -> list[int]:
-    dates = access.scope(user, Case.objects.all()).dates("received_at", "year")
+    dates = countable_cases(user, Case.objects.all()).dates("received_at", "year")
     years = sorted({d.year for d in dates} | {timezone.localdate().year}, reverse=True)
     return years
