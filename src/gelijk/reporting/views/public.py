@@ -51,9 +51,15 @@ def report(request):
                 result=audit.Result.DENIED,
                 detail={"reason": "honeypot"},
             )
-            form = ReportForm(initial={"submission_key": uuid.uuid4()})
-            form.add_error(None, _("Uw melding kon niet worden verstuurd. Probeer het opnieuw."))
-            return render(request, "reporting/public/report.html", {"form": form}, status=400)
+            return render(
+                request,
+                "reporting/public/report.html",
+                {
+                    "form": ReportForm(initial={"submission_key": uuid.uuid4()}),
+                    "extra_error": _("Uw melding kon niet worden verstuurd. Probeer het opnieuw."),
+                },
+                status=400,
+            )
         if form.is_valid():
             key = form.cleaned_data["submission_key"]
             try:
