@@ -107,7 +107,7 @@ def test_double_submit_stores_one_report_and_shows_the_same_confirmation(anon, c
         ({"description": ""}, "description", "Beschrijf wat er gebeurde"),
         ({"grounds": ["origin"]}, "consent_sensitive", "toestemming"),
         ({"email": "a@example.org"}, "consent_contact", "toestemming voor contact"),
-        ({"consent_contact": "on"}, "email", "e-mailadres of telefoonnummer"),
+        ({"consent_contact": "on"}, "email", "e-mailadres, telefoonnummer of adres"),
         ({"wish": "klacht"}, "name", "9:4"),
         ({"email": "geen-adres", "consent_contact": "on"}, "email", "e-mailadres in"),
         ({"occurred_on": "31-31-2026"}, "occurred_on", "Vul een datum in"),

@@ -118,9 +118,9 @@ def validate_submission(sub: Submission, *, today: date | None = None) -> None:
             ),
             field="consent_contact",
         )
-    if sub.consents.get(ConsentKind.CONTACT) and not (sub.email or sub.phone):
+    if sub.consents.get(ConsentKind.CONTACT) and not has_contact:
         raise CaseError(
-            _("U wilt dat we contact opnemen. Vul uw e-mailadres of telefoonnummer in."),
+            _("U wilt dat we contact opnemen. Vul uw e-mailadres, telefoonnummer of adres in."),
             field="email",
         )
     if sub.requested_complaint and not (sub.name.strip() and (sub.address or sub.email)):

@@ -107,13 +107,12 @@ def render_pdf(payload: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-@transaction.atomic
 def case_handoff_art1(case: Case, actor, *, at=None) -> Art1Handoff:
+    """Export the case file to Art.1 MN and record it; refused (and the refusal logged)
+    without the resident's consent."""
     access.require(actor, "reporting.handoff_art1", case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
     at = at or timezone.now()
-    consent = consent_given(case, ConsentKind.ART1)
-    if consent is None:
+    if consent_given(case, ConsentKind.ART1) is None:
         audit.record(
             audit.Action.EXPORT,
             obj=case,
@@ -126,25 +125,28 @@ def case_handoff_art1(case: Case, actor, *, at=None) -> Art1Handoff:
                 "toestemming voor gegeven."
             )
         )
-    payload = payload_for(case)
-    pdf = render_pdf(payload)
-    handoff = Art1Handoff(
-        case=case,
-        consent=consent,
-        payload=payload,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        actor=actor,
-        created_at=at,
-    )
-    handoff.pdf_file.save("x", files.encrypted(pdf), save=False)
-    handoff.save()
-    _event(
-        case,
-        EventKind.HANDOFF,
-        actor=actor,
-        at=at,
-        data={"handoff": handoff.pk, "consent_version": consent.version},
-    )
-    audit.record(audit.Action.EXPORT, obj=case, detail={"art1_handoff": handoff.pk})
-    processing.record("reporting_art1_handoff", _subject(case))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        consent = consent_given(case, ConsentKind.ART1)
+        payload = payload_for(case)
+        pdf = render_pdf(payload)
+        handoff = Art1Handoff(
+            case=case,
+            consent=consent,
+            payload=payload,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            actor=actor,
+            created_at=at,
+        )
+        handoff.pdf_file.save("x", files.encrypted(pdf), save=False)
+        handoff.save()
+        _event(
+            case,
+            EventKind.HANDOFF,
+            actor=actor,
+            at=at,
+            data={"handoff": handoff.pk, "consent_version": consent.version},
+        )
+        audit.record(audit.Action.EXPORT, obj=case, detail={"art1_handoff": handoff.pk})
+        processing.record("reporting_art1_handoff", _subject(case))
     return handoff
