@@ -143,3 +143,14 @@ def test_rules_listing_forms_and_check(capsys):
     assert status == 0 and "allochtonen" in out.split()
     status, _, err = run(capsys, "rules", "--check")
     assert status == 0 and "0 example(s) failed" in err
+
+
+def test_parallel_scan_gives_the_same_report(capsys, letters):
+    for i in range(4):
+        (letters / f"extra{i}.txt").write_text(WITH_ERROR * (i + 1), encoding="utf-8")
+    _, one, _ = run(capsys, "scan", "--format", "json", letters)
+    status, two, _ = run(capsys, "scan", "--format", "json", "--jobs", "2", letters)
+    assert status == 1
+    assert json.loads(one) == json.loads(two)
+    status, _, err = run(capsys, "scan", "--jobs", "0", letters)
+    assert status == 2 and "--jobs" in err

@@ -75,6 +75,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         + ",".join(e.lstrip(".") for e in SUPPORTED_EXTENSIONS)
         + ")",
     )
+    scan.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="scan with N processes (default 1)"
+    )
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     scan.add_argument("--quiet", action="store_true", help="no progress bar")
     scan.set_defaults(func=run_scan)
@@ -135,6 +138,8 @@ def run_scan(args: argparse.Namespace) -> int:
                 f"use {', '.join(e.lstrip('.') for e in SUPPORTED_EXTENSIONS)}"
             )
     paths = [Path(p) for p in args.paths]
+    if args.jobs < 1:
+        raise CliError("--jobs must be at least 1")
     bar = _progress(paths, extensions, quiet=args.quiet)
     try:
         folder = scan_paths(
@@ -143,6 +148,7 @@ def run_scan(args: argparse.Namespace) -> int:
             rules=ruleset,
             extensions=extensions,
             on_file=(lambda _p: bar.update(1)) if bar is not None else None,
+            jobs=args.jobs,
         )
     finally:
         if bar is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -205,14 +206,74 @@ def test_trie_regex_matches_exactly_its_forms(forms):
 
 
 def test_literal_prefilter_is_sound_on_the_shipped_rules(scanner, rules):
-    """Every match of a pattern contains one of its required literals (else skipping it
-    on texts without them would lose findings)."""
+    """Every match of a pattern contains one of its required literals — as a whole word when
+    the prefilter says so — else skipping texts without them would lose findings."""
     texts = [ex for r in rules for ex in r.examples_flag]
     for rule in rules:
         for pattern in rule.patterns:
             literals = required_literals(pattern)
             if literals is None:
                 continue
+            strings, whole_words = literals
             for text in texts:
+                low = text.lower()
                 for m in pattern.finditer(text):
-                    assert any(lit in m.group().lower() for lit in literals), (rule.id, m.group())
+                    inside = [
+                        lit
+                        for lit in strings
+                        for w in re.finditer(
+                            (r"(?<!\w)" + re.escape(lit) + r"(?!\w)")
+                            if whole_words
+                            else re.escape(lit),
+                            low,
+                        )
+                        if m.start() <= w.start() and w.end() <= m.end()
+                    ]
+                    assert inside, (rule.id, m.group(), strings, whole_words)
+
+
+def test_windowed_pattern_search_equals_a_full_scan(scanner, rules):
+    """Patterns run only near their anchors; on real texts that must find exactly what a
+    scan of the whole text finds."""
+    import yaml
+
+    from gelijk.engines.language.scanner import _JOINERS
+    from gelijk.engines.language.text import mask, protected_spans, tokenize
+
+    data = Path(__file__).resolve().parents[2] / "data" / "language"
+    texts = [
+        item["text"]
+        for name in ("corpus.yaml", "holdout.yaml")
+        for item in yaml.safe_load((data / name).read_text(encoding="utf-8"))["items"]
+    ]
+    texts.append("\n\n".join(texts))  # one long text: windows far apart
+    pattern_rules = {r.id for r in rules if r.patterns}
+    for text in texts:
+        spans = protected_spans(text)
+        masked = mask(text, spans)
+        offsets: dict[str, list[int]] = {}
+        for t in tokenize(text, spans):
+            if t.kind in ("word", "number"):
+                low = t.text.lower()
+                offsets.setdefault(low, []).append(t.start)
+                for part in _JOINERS.split(low):
+                    offsets.setdefault(part, []).append(t.start)
+        for kind in ("letter", "vacancy"):
+            got = {
+                (h.rule.id, h.start, h.end)
+                for h in scanner._raw_hits(masked, kind, offsets)
+                if h.rule.id in pattern_rules and h.rule.patterns
+            }
+            full = set()
+            for rule in rules:
+                if rule.type != "term" or not rule.patterns or not rule.applies_to(kind):
+                    continue
+                for regex in rule.patterns:
+                    for m in regex.finditer(masked):
+                        a, b = m.span("hit") if "hit" in regex.groupindex else m.span()
+                        if a < b:
+                            full.add((rule.id, a, b))
+            term_only = {g for g in got if g not in full}
+            # a term rule with patterns also matches through its term forms
+            assert all(rules.get(g[0]).forms for g in term_only), term_only
+            assert full <= got

@@ -133,18 +133,70 @@ def scan_paths(
     rules: RuleSet | Iterable[Rule] | None = None,
     extensions: Iterable[str] | None = None,
     on_file: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> FolderReport:
     """Scan files and folders (recursively). A file that cannot be read is listed in
-    ``problems`` and the scan goes on; ``on_file`` is called after each file (progress)."""
+    ``problems`` and the scan goes on; ``on_file`` is called after each file (progress).
+
+    ``jobs > 1`` scans in that many worker processes; reports keep the order of the files.
+    """
     ruleset = _rules(rules)
     files, skipped, missing = _iter_files(paths, extensions)
-    reports: list[ScanReport] = []
     problems = [FileProblem(p, m) for p, m in missing]
-    for path in files:
-        try:
-            reports.append(_scan_document(read_document(path), kind, ruleset))
-        except InputError as exc:
-            problems.append(FileProblem(str(path), str(exc).removeprefix(f"{path}: ")))
-        if on_file is not None:
-            on_file(str(path))
+    if jobs > 1 and len(files) > 1:
+        outcomes = _scan_parallel(files, kind, ruleset, jobs, on_file)
+    else:
+        outcomes = []
+        for path in files:
+            outcomes.append(_scan_one(path, kind, ruleset))
+            if on_file is not None:
+                on_file(str(path))
+    reports = [o for o in outcomes if isinstance(o, ScanReport)]
+    problems += [o for o in outcomes if isinstance(o, FileProblem)]
     return FolderReport(tuple(reports), tuple(problems), skipped)
+
+
+def _scan_one(path: Path, kind: str, ruleset: RuleSet) -> ScanReport | FileProblem:
+    try:
+        return _scan_document(read_document(path), kind, ruleset)
+    except InputError as exc:
+        return FileProblem(str(path), str(exc).removeprefix(f"{path}: "))
+
+
+# Worker processes receive the rule set once, through the pool initializer (inherited without
+# pickling under "fork"); it lives only in the worker process.
+_WORKER: dict[str, RuleSet] = {}
+
+
+def _init_worker(rules: tuple[Rule, ...] | None) -> None:
+    _WORKER["rules"] = default_rules() if rules is None else RuleSet(rules)
+
+
+def _scan_chunk(paths: list[Path], kind: str) -> list[ScanReport | FileProblem]:
+    ruleset = _WORKER["rules"]
+    return [_scan_one(path, kind, ruleset) for path in paths]
+
+
+def _scan_parallel(files, kind, ruleset, jobs, on_file):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    shipped = None if ruleset is default_rules() else ruleset.rules
+    size = max(1, min(50, len(files) // (jobs * 4) or 1))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    outcomes: list[ScanReport | FileProblem] = []
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=mp.get_context(method),
+        initializer=_init_worker,
+        initargs=(shipped,),
+    ) as pool:
+        for chunk, result in zip(
+            chunks, pool.map(_scan_chunk, chunks, [kind] * len(chunks)), strict=True
+        ):
+            outcomes.extend(result)
+            if on_file is not None:
+                for path in chunk:
+                    on_file(str(path))
+    return outcomes

@@ -129,6 +129,34 @@ class WordFrequencies:
         return value
 
 
+class WordStats:
+    """Per-word figures for the statistics, cached per word form (one instance per scanner):
+    (syllables, is long, counts for the frequency share, is infrequent)."""
+
+    def __init__(
+        self,
+        syllables: SyllableCounter,
+        frequencies: WordFrequencies,
+        long_word_min_syllables: int = 4,
+        infrequent_zipf_below: float = 3.0,
+    ) -> None:
+        self.syllables = syllables
+        self.frequencies = frequencies
+        self.long_word_min_syllables = long_word_min_syllables
+        self.infrequent_zipf_below = infrequent_zipf_below
+        self._cache: dict[str, tuple[int, bool, bool, bool]] = {}
+
+    def __call__(self, word: str) -> tuple[int, bool, bool, bool]:
+        info = self._cache.get(word)
+        if info is None:
+            count = self.syllables(word)
+            countable = word.isalpha() and not word.isupper()
+            rare = countable and self.frequencies.zipf(word) < self.infrequent_zipf_below
+            info = (count, count >= self.long_word_min_syllables, countable, rare)
+            self._cache[word] = info
+        return info
+
+
 # --- heuristics ----------------------------------------------------------------------------
 
 _WORDEN = word_set("word wordt worden werd werden geworden")
@@ -176,6 +204,9 @@ def passive_spans(text: str, sentences: Sequence[Sentence]) -> list[tuple[int, i
     """Spans (auxiliary … participle) of likely passive clauses; see the module docstring."""
     out: list[tuple[int, int]] = []
     for sentence in sentences:
+        lows = [t.text.lower() for t in sentence.words]
+        if not any(w in _WORDEN or w in _ZIJN for w in lows):
+            continue  # no auxiliary, no passive: most sentences stop here
         clause: list[Token] = []
         clauses: list[list[Token]] = []
         prev_end = sentence.start
@@ -287,13 +318,10 @@ def measure(
     text: str,
     sentences: Sequence[Sentence],
     *,
-    syllables: SyllableCounter,
-    frequencies: WordFrequencies,
+    words: WordStats,
     passive: Sequence[tuple[int, int]],
     nominalisations: int,
     officialese: int,
-    long_word_min_syllables: int = 4,
-    infrequent_zipf_below: float = 3.0,
     long_sentence_over_words: int = 20,
 ) -> Readability:
     """Readability figures over the non-fragment sentences of ``text``."""
@@ -304,12 +332,12 @@ def measure(
         first = True
         for tok in sentence.words:
             if tok.kind == "word":
-                count = syllables(tok.text)
-                n_long += count >= long_word_min_syllables
-                is_name = not first and tok.text[:1].isupper()
-                if tok.text.isalpha() and not is_name and not tok.text.isupper():
+                count, is_long, countable, rare = words(tok.text)
+                n_long += is_long
+                # a capital inside a sentence marks a name: left out of the frequency share
+                if countable and (first or not tok.text[0].isupper()):
                     n_rare_base += 1
-                    n_rare += frequencies.zipf(tok.text) < infrequent_zipf_below
+                    n_rare += rare
             else:
                 count = 1
             n_words += 1
@@ -327,9 +355,9 @@ def measure(
         "passive_sentences": passive_sentences,
         "nominalisations": nominalisations,
         "officialese": officialese,
-        "syllable_method": syllables.method,
-        "long_word_min_syllables": long_word_min_syllables,
-        "infrequent_zipf_below": infrequent_zipf_below,
+        "syllable_method": words.syllables.method,
+        "long_word_min_syllables": words.long_word_min_syllables,
+        "infrequent_zipf_below": words.infrequent_zipf_below,
         "long_sentence_over_words": long_sentence_over_words,
     }
     if n_sent == 0 or n_words == 0:

@@ -35,6 +35,9 @@ DETECTORS = ("long_sentence", "passive", "nominalisation")
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# A pattern that starts with a word list (after look-behinds) and ends it at a word boundary:
+# one of the list's words must then be a word (or hyphen part) of the text.
+_LEADING_LIST = re.compile(r"^(?:\(\?<!?[^()]*\))*\\b\{([a-z_][a-z0-9_]*)\}(?:\\b|\\s|\(\?:-)")
 
 
 class RuleFileError(InputError):
@@ -152,6 +155,8 @@ class Rule:
     compound_forms: frozenset[str] = frozenset()
     case_sensitive: bool = False
     patterns: tuple[re.Pattern[str], ...] = ()
+    #: per pattern: words of which one must be in the text (from a leading ``\b{list}``)
+    pattern_anchors: tuple[frozenset[str] | None, ...] = ()
     exceptions: tuple[Exception_, ...] = ()
     antecedent: Antecedent | None = None
     detector: str | None = None
@@ -333,6 +338,7 @@ def _parse_file(text: str, path: str) -> tuple[list[Rule], list[str]]:
             ctx.fail(c, "contexts", f"must be one of {', '.join(CONTEXTS)}")
 
     macros: dict[str, str] = {"placeholder": MASK_CHAR + "+"}
+    list_words: dict[str, frozenset[str]] = {}
     lists = root.get("lists", _Map())
     if "lists" in root:
         if not isinstance(lists, _Map):
@@ -349,6 +355,7 @@ def _parse_file(text: str, path: str) -> tuple[list[Rule], list[str]]:
             if not forms:
                 ctx.fail(entry, f"lists.{name}", "needs at least one term")
             macros[name] = "(?:" + trie_regex(forms) + ")"
+            list_words[name] = frozenset(f.split()[0].lower() for f in forms)
 
     disable = [str(d) for d in ctx.texts(root, "disable")]
     raw_rules = root.get("rules")
@@ -358,11 +365,22 @@ def _parse_file(text: str, path: str) -> tuple[list[Rule], list[str]]:
         ctx.fail(root, "rules", "missing: a rule file needs a 'rules' list")
     if not isinstance(raw_rules, _Seq):
         ctx.fail(raw_rules, "rules", "must be a list of rules")
-    rules = [_parse_rule(ctx, entry, defaults, macros) for entry in raw_rules]
+    rules = [_parse_rule(ctx, entry, defaults, macros, list_words) for entry in raw_rules]
     return rules, disable
 
 
-def _parse_rule(ctx: _Ctx, entry: Any, defaults: dict[str, Any], macros: dict[str, str]) -> Rule:
+def _anchors(node: _Str, list_words: dict[str, frozenset[str]]) -> frozenset[str] | None:
+    m = _LEADING_LIST.match(str(node))
+    return list_words.get(m.group(1)) if m else None
+
+
+def _parse_rule(
+    ctx: _Ctx,
+    entry: Any,
+    defaults: dict[str, Any],
+    macros: dict[str, str],
+    list_words: dict[str, frozenset[str]],
+) -> Rule:
     if not isinstance(entry, _Map):
         ctx.fail(entry, "rules", "each rule must be a mapping")
     ctx.check_keys(entry, _RULE_KEYS, "a rule")
@@ -486,6 +504,7 @@ def _parse_rule(ctx: _Ctx, entry: Any, defaults: dict[str, Any], macros: dict[st
         form_alternatives={f: a for f, a in forms.items() if a},
         case_sensitive=case_sensitive,
         patterns=tuple(patterns),
+        pattern_anchors=tuple(_anchors(p, list_words) for p in ctx.texts(entry, "patterns")),
         exceptions=tuple(exceptions),
         antecedent=antecedent,
         detector=detector,

@@ -30,6 +30,7 @@ from .readability import (
     B1Thresholds,
     SyllableCounter,
     WordFrequencies,
+    WordStats,
     b1_verdict,
     long_sentence_spans,
     measure,
@@ -129,6 +130,36 @@ class _TermMatcher:
         return out
 
 
+_JOINERS = re.compile(r"[-/.'’]")
+
+#: How far (in characters) a pattern match may reach from the word or literal that anchors
+#: it; see ``Scanner._raw_hits`` and docs/language/rule-format.md.
+WINDOW = 300
+
+
+def _find_all(hay: str, needle: str) -> list[int]:
+    out = []
+    pos = hay.find(needle)
+    while pos >= 0:
+        out.append(pos)
+        pos = hay.find(needle, pos + 1)
+    return out
+
+
+def _windows(offsets: list[int] | None, length: int) -> list[tuple[int, int]]:
+    """Merged ``[offset - WINDOW, offset + WINDOW]`` intervals; the whole text when None."""
+    if offsets is None:
+        return [(0, length)]
+    out: list[tuple[int, int]] = []
+    for offset in sorted(offsets):
+        lo, hi = max(0, offset - WINDOW), min(length, offset + WINDOW)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 _NAME = re.compile(r"(?<![\w.])[A-Z][a-zà-ÿ]+(?:[-'][A-Za-zà-ÿ]+)*")
 
 
@@ -162,31 +193,63 @@ class Scanner:
         self.infrequent_zipf_below = infrequent_zipf_below
         self.syllables = SyllableCounter(syllable_method)
         self.frequencies = WordFrequencies()
+        self.words = WordStats(
+            self.syllables, self.frequencies, long_word_min_syllables, infrequent_zipf_below
+        )
         terms = [r for r in self.rules if r.type == "term"]
         self._ci = _TermMatcher([r for r in terms if not r.case_sensitive], False)
         self._cs = _TermMatcher([r for r in terms if r.case_sensitive], True)
         self._pattern_rules = [
-            (r, [(p, required_literals(p)) for p in r.patterns]) for r in terms if r.patterns
+            (
+                r,
+                [
+                    (p, required_literals(p), a)
+                    for p, a in zip(r.patterns, r.pattern_anchors, strict=True)
+                ],
+            )
+            for r in terms
+            if r.patterns
         ]
         self._missing = [r for r in self.rules if r.type == "missing"]
         self._heuristics = [r for r in self.rules if r.type == "heuristic"]
 
     # -- matching ---------------------------------------------------------------------------
 
-    def _raw_hits(self, masked: str, kind: str) -> list[_Hit]:
+    def _raw_hits(self, masked: str, kind: str, word_offsets: dict[str, list[int]]) -> list[_Hit]:
+        """Hits of all term and pattern rules.
+
+        A pattern is run only near the places where it can match: around the words of a
+        leading word list, or around the literal strings every match contains (see
+        :func:`~gelijk.engines.language._regex.required_literals`). ``word_offsets`` maps the
+        text's words (and hyphen parts), lower case, to their offsets. A window reaches
+        :data:`WINDOW` characters on both sides, so a match may extend that far from its
+        literal; windows are merged, so results equal a scan of the whole text.
+        """
         hits = self._ci.hits(masked, kind) + self._cs.hits(masked, kind)
         hay = masked.lower()
         for rule, patterns in self._pattern_rules:
             if not rule.applies_to(kind):
                 continue
-            for regex, literals in patterns:
-                if literals is not None and not any(lit in hay for lit in literals):
-                    continue  # cannot match: none of its required words is in the text
+            for regex, literals, anchors in patterns:
+                offsets: list[int] | None = None
+                if anchors is not None:
+                    offsets = [
+                        o for w in anchors.intersection(word_offsets) for o in word_offsets[w]
+                    ]
+                elif literals is not None:
+                    strings, whole_words = literals
+                    if whole_words:
+                        offsets = [o for w in strings if w in word_offsets for o in word_offsets[w]]
+                    else:
+                        offsets = [o for lit in strings for o in _find_all(hay, lit)]
+                if offsets is not None and not offsets:
+                    continue  # cannot match: nothing it needs is in the text
                 use_group = "hit" in regex.groupindex
-                for m in regex.finditer(masked):
-                    start, end = m.span("hit") if use_group else m.span()
-                    if start < end and start >= 0:
-                        hits.append(_Hit(rule, start, end))
+                for lo, hi in _windows(offsets, len(masked)):
+                    for m in regex.finditer(masked, lo, hi):
+                        start, end = m.span("hit") if use_group else m.span()
+                        if start < end and start >= 0:
+                            hits.append(_Hit(rule, start, end))
         return hits
 
     @staticmethod
@@ -279,7 +342,19 @@ class Scanner:
         if locate is None:
             locate = LineIndex(text).locate
 
-        hits = [h for h in self._raw_hits(masked, kind) if self._keep(h, masked, sentences, starts)]
+        word_offsets: dict[str, list[int]] = {}
+        for t in tokens:
+            if t.kind in ("word", "number"):
+                low = t.text.lower()
+                word_offsets.setdefault(low, []).append(t.start)
+                if _JOINERS.search(low):
+                    for part in _JOINERS.split(low):
+                        word_offsets.setdefault(part, []).append(t.start)
+        hits = [
+            h
+            for h in self._raw_hits(masked, kind, word_offsets)
+            if self._keep(h, masked, sentences, starts)
+        ]
 
         for rule in self._missing:
             if rule.applies_to(kind) and not any(p.search(masked) for p in rule.patterns):
@@ -303,13 +378,10 @@ class Scanner:
         readability = measure(
             text,
             sentences,
-            syllables=self.syllables,
-            frequencies=self.frequencies,
+            words=self.words,
             passive=passive,
             nominalisations=len(nominal),
             officialese=officialese,
-            long_word_min_syllables=self.long_word_min_syllables,
-            infrequent_zipf_below=self.infrequent_zipf_below,
         )
         return ScanReport(
             file=filename,

@@ -202,6 +202,7 @@ _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$", re.IGNORECASE)
 
 
 _NON_SPACE = re.compile(r"\S")
+_NEWLINE = re.compile(r"\n")
 _STRONG = re.compile(r"[!?…]|\.\.")
 _INITIALS = re.compile(r"^[A-Z](?:\.[A-Z])*$")
 _DOTTED = re.compile(r"^[^\W\d_]{1,3}(?:\.[^\W\d_]{1,3})+$")
@@ -300,16 +301,15 @@ def split_sentences(
         breaks.add(m.end())
         terminal_at.add(m.end())
 
-    for m in re.finditer(r"\n", text):
+    line_start = 0
+    for m in _NEWLINE.finditer(text):
         pos = m.start()
-        if protected(pos):
-            continue
-        line_start = _line_start(text, pos)
         before = text[line_start:pos].strip()
-        if not before:
-            continue  # blank line; handled below by the segment loop
-        rest = text[m.end() :]
-        nxt_line = rest.split("\n", 1)[0].strip()
+        line_start = m.end()
+        if not before or protected(pos):
+            continue  # a blank line is handled by the segment loop
+        line_end = text.find("\n", m.end())
+        nxt_line = text[m.end() : line_end if line_end >= 0 else len(text)].strip()
         if not nxt_line:
             breaks.add(m.end())
             continue
@@ -341,7 +341,7 @@ def split_sentences(
         tj = ti
         while tj < len(tokens) and tokens[tj].start < seg_end:
             tok = tokens[tj]
-            if _is_marker(text, tok):
+            if tok.end < len(text) and text[tok.end] in ".)" and _is_marker(text, tok):
                 tok = Token(tok.start, tok.end, "marker", tok.text)
             toks.append(tok)
             tj += 1
