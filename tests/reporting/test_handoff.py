@@ -18,7 +18,7 @@ from tests.conftest import verified_client
 
 def test_without_consent_a_clear_refusal_and_nothing_leaves(submit, handler, client):
     case = submit(consents={"art1": False}).case
-    with pytest.raises(CaseError, match="geen\\s+toestemming"):
+    with pytest.raises(CaseError, match=r"geen\s+toestemming"):
         case_handoff_art1(case, handler)
     assert not Art1Handoff.objects.exists()
     assert AuditEntry.objects.filter(action="export", result="denied").exists()

@@ -82,9 +82,11 @@ def test_cases_are_deleted_five_years_after_closure_with_their_files(
     younger = _closed_melding(submit, handler, closed_at=START + timedelta(days=30))
     open_case = submit(at=START).case
     path = Attachment.objects.get(case=old).file.path
-    with time_machine.travel(START + timedelta(days=5 * 365 + 2), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = cases_delete_expired()
+    with (
+        time_machine.travel(START + timedelta(days=5 * 365 + 2), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = cases_delete_expired()
     assert result == {"deleted": 1, "cases": [old.reference]}
     assert not Case.objects.filter(pk=old.pk).exists()
     assert not CaseEvent.objects.filter(case_id=old.pk).exists()

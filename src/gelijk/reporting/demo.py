@@ -56,7 +56,10 @@ COMPLAINT_PATHS = [
         "closed",
     ],
     ["acknowledged", "in_treatment", "informal_resolution", "closed"],
+    ["acknowledged", "in_treatment", "informal_resolution"],
     ["acknowledged", "not_handled", "closed"],
+    ["acknowledged", "not_handled"],
+    ["acknowledged", "in_treatment", "subject_informed", "decision"],
     ["acknowledged", "in_treatment", "subject_informed", "decision", "closed"],
 ]
 MELDING_PATHS = [
@@ -100,6 +103,11 @@ def seed(seed: int) -> dict:
         committee = rng.random() < 0.1
         step_days = [rng.randint(1, 9) for _ in range(8)]
         outcome = rng.choice(["founded", "partly", "unfounded", "unfounded", "no_judgement"])
+        # The first cases walk every path once, long enough ago to reach its end.
+        if i < len(COMPLAINT_PATHS):
+            complaint, path, days_ago, contact = True, COMPLAINT_PATHS[i], 150 + 7 * i, True
+        elif i < len(COMPLAINT_PATHS) + len(MELDING_PATHS):
+            complaint, path, days_ago = False, MELDING_PATHS[i - len(COMPLAINT_PATHS)], 120
         if Case.objects.filter(submission_key=key).exists():
             continue
         received = now - timedelta(days=days_ago, hours=rng.randint(0, 10))

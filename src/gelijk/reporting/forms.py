@@ -393,7 +393,6 @@ class AssignForm(forms.Form):
 class TransitionForm(forms.Form):
     """One step of the workflow; only the inputs that step needs are shown."""
 
-    target = forms.CharField(widget=forms.HiddenInput)
     text = forms.CharField(
         label=_("Toelichting"),
         max_length=MAX_MESSAGE,

@@ -123,11 +123,12 @@ def validate_submission(sub: Submission, *, today: date | None = None) -> None:
             _("U wilt dat we contact opnemen. Vul uw e-mailadres, telefoonnummer of adres in."),
             field="email",
         )
-    if sub.requested_complaint and not (sub.name.strip() and (sub.address or sub.email)):
+    if sub.requested_complaint and not (sub.name.strip() and has_contact):
         raise CaseError(
             _(
-                "Voor een formele klacht hebben we uw naam nodig en uw adres of e-mailadres "
-                "(artikel 9:4 Awb). U kunt ook anoniem melden: kies dan ‘Ik wil het melden’."
+                "Voor een formele klacht hebben we uw naam nodig en uw adres, e-mailadres of "
+                "telefoonnummer (artikel 9:4 Awb). U kunt ook anoniem melden: kies dan ‘Ik wil "
+                "het melden’."
             ),
             field="name",
         )

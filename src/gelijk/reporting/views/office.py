@@ -159,7 +159,7 @@ def _forms(case, user, bound: dict | None = None) -> dict:
     forms.update({k: v for k, v in bound.items() if k != "transition"})
     transitions = []
     for t in workflow.allowed(case.kind, case.status):
-        form = TransitionForm(prefix=f"t-{t.target}", transition=t, initial={"target": t.target})
+        form = TransitionForm(prefix=f"t-{t.target}", transition=t)
         if bound.get("transition") is not None and bound["transition"].transition == t:
             form = bound["transition"]
         transitions.append((t, form))
