@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._regex import required_literals, trie_regex
 from .readability import (
@@ -59,8 +59,7 @@ def detect_kind(text: str) -> str:
     return "vacancy" if len(seen) >= 2 else "letter"
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     rule: Rule
     start: int
     end: int

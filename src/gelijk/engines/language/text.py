@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -83,8 +84,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A protected span: ``kind`` is placeholder, silent, url or email."""
 
     start: int
@@ -92,9 +92,10 @@ class Span:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word-like token. ``kind``: word, number, placeholder, url, email or marker.
+class Token(NamedTuple):
+    """A word-like token; ``kind``: word, number, placeholder, url, email or marker.
+
+    A named tuple rather than a dataclass: a scan makes hundreds per letter.
 
     A *marker* is an enumeration label at the start of a line ("1.", "a)"); it is not a word.
     """
@@ -127,7 +128,7 @@ class Sentence:
 
     @classmethod
     def build(cls, start: int, end: int, tokens: tuple[Token, ...], terminal: bool) -> Sentence:
-        words = tuple(t for t in tokens if t.is_word)
+        words = tuple(t for t in tokens if t.kind != "marker")
         return cls(start, end, tokens, terminal, words, len(words))
 
     @property
@@ -203,6 +204,7 @@ _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$", re.IGNORECASE)
 
 _NON_SPACE = re.compile(r"\S")
 _NEWLINE = re.compile(r"\n")
+_ENDS_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _STRONG = re.compile(r"[!?…]|\.\.")
 _INITIALS = re.compile(r"^[A-Z](?:\.[A-Z])*$")
 _DOTTED = re.compile(r"^[^\W\d_]{1,3}(?:\.[^\W\d_]{1,3})+$")
@@ -323,32 +325,26 @@ def split_sentences(
 
     sentences: list[Sentence] = []
     bounds = sorted(breaks | {len(text)})
+    token_starts = [t.start for t in tokens]
+    n = len(text)
     pos = 0
-    ti = 0
     for b in bounds:
         seg_start, seg_end = pos, b
-        # trim whitespace
+        pos = b
         while seg_start < seg_end and text[seg_start].isspace():
             seg_start += 1
         while seg_end > seg_start and text[seg_end - 1].isspace():
             seg_end -= 1
-        pos = b
         if seg_start >= seg_end:
             continue
-        while ti < len(tokens) and tokens[ti].end <= seg_start:
-            ti += 1
-        toks: list[Token] = []
-        tj = ti
-        while tj < len(tokens) and tokens[tj].start < seg_end:
-            tok = tokens[tj]
-            if tok.end < len(text) and text[tok.end] in ".)" and _is_marker(text, tok):
-                tok = Token(tok.start, tok.end, "marker", tok.text)
-            toks.append(tok)
-            tj += 1
-        ti = tj
-        terminal = b in terminal_at or bool(
-            re.search(r"[.!?…][\"'”’)\]]*$", text[seg_start:seg_end])
-        )
+        first = bisect.bisect_left(token_starts, seg_start)
+        last = bisect.bisect_left(token_starts, seg_end)
+        toks = tokens[first:last]
+        # enumeration labels ("1.", "a)") are the first token on a line: check only those
+        for k, tok in enumerate(toks):
+            if tok.end < n and text[tok.end] in ".)" and _is_marker(text, tok):
+                toks[k] = Token(tok.start, tok.end, "marker", tok.text)
+        terminal = b in terminal_at or _ENDS_TERMINAL.search(text, seg_start, seg_end) is not None
         sentences.append(Sentence.build(seg_start, seg_end, tuple(toks), terminal))
     return sentences
 
