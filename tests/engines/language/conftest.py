@@ -24,6 +24,16 @@ def scanner(rules):
     return rules.scanner
 
 
+def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """95% Wilson score interval for a proportion (Wilson 1927); (0, 1) when n is 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tables = config.stash.get(VALIDATION_KEY, None)
     if not tables:
@@ -31,7 +41,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     write = terminalreporter.write_line
     terminalreporter.section("language scanner: precision and recall (validation corpora)")
     for corpus, rows in tables.items():
-        write(f"{corpus}:")
-        write(f"  {'category':<14} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>8}")
+        write(f"{corpus}:  (95% Wilson intervals in brackets)")
+        write(f"  {'category':<13} {'TP':>4} {'FP':>3} {'FN':>3}  {'precision':<22}  recall")
         for name, tp, fp, fn, precision, recall in rows:
-            write(f"  {name:<14} {tp:>4} {fp:>4} {fn:>4} {precision:>10.3f} {recall:>8.3f}")
+            plo, phi = wilson(tp, tp + fp)
+            rlo, rhi = wilson(tp, tp + fn)
+            write(
+                f"  {name:<13} {tp:>4} {fp:>3} {fn:>3}  {precision:.3f} [{plo:.2f}, {phi:.2f}]"
+                f"{'':<6}  {recall:.3f} [{rlo:.2f}, {rhi:.2f}]"
+            )

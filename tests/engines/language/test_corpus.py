@@ -165,3 +165,13 @@ def test_precision_and_recall_on_held_out_texts(scanner, holdout, rules, request
 def test_every_category_has_true_positives(outcome):
     per_category = Counter(cat for kind, cat, *_ in outcome if kind == "tp")
     assert all(n >= 3 for n in per_category.values()), per_category
+
+
+def test_wilson_interval_matches_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from .conftest import wilson
+
+    for k, n in [(35, 37), (4, 6), (0, 5), (10, 10)]:
+        lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+        assert wilson(k, n) == pytest.approx((lo, hi), abs=1e-6)
