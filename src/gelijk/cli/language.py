@@ -206,6 +206,10 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
+def _zinnen(n: int) -> str:
+    return f"{n} {'zin' if n == 1 else 'zinnen'}"
+
+
 def format_report(report: ScanReport) -> list[str]:
     """Text lines for one document (Dutch, as users read it)."""
     name = report.file or "tekst"
@@ -230,9 +234,9 @@ def format_report(report: ScanReport) -> list[str]:
         )
         lines.append(
             f"   lange woorden {_pct(r.long_word_share)}, weinig voorkomende woorden "
-            f"{_pct(r.infrequent_word_share)}, {r.long_sentences} zinnen langer dan "
-            f"{r.long_sentence_over_words} woorden, {r.passive_sentences} in de lijdende vorm, "
-            f"{r.nominalisations}× naamwoordstijl"
+            f"{_pct(r.infrequent_word_share)}, {_zinnen(r.long_sentences)} langer dan "
+            f"{r.long_sentence_over_words} woorden, {_zinnen(r.passive_sentences)} in de "
+            f"lijdende vorm, {r.nominalisations}× naamwoordstijl"
         )
     lines.append(f"   B1-indicatie: {report.b1.label}")
     lines += ["     " + line for line in report.b1.explanation.splitlines() if line.strip()]

@@ -151,6 +151,22 @@ def test_filtering_by_severity(scanner):
     report = scanner.scan_text("Geachte heer/mevrouw,\n\nIndien u niet betaalt, volgt een boete.")
     assert {f.severity for f in report.filtered("error").findings} == {"error"}
     assert len(report.filtered("suggestion").findings) == len(report.findings)
+    assert report.filtered("error").filtered("suggestion").findings == report.findings
+
+
+def test_filtering_does_not_make_a_letter_clean(scanner):
+    text = (
+        "Beste bewoner,\n\nWij sturen u deze brief omdat uw fiets op de stoep staat. Dat mag "
+        "niet. Mensen met een kinderwagen kunnen er dan niet langs. Een man van Turkse afkomst "
+        "zag het. Wilt u de fiets binnen twee dagen weghalen?"
+    )
+    report = scanner.scan_text(text, kind="letter")
+    assert report.b1.code == "likely_b1"
+    assert not report.is_b1_and_clean  # a warning about origin
+    only_errors = report.filtered("error")
+    assert only_errors.findings == ()
+    assert not only_errors.is_b1_and_clean
+    assert only_errors.to_dict()["hidden_by_severity_filter"] == len(report.findings)
 
 
 def test_bad_arguments():

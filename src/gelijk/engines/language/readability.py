@@ -505,10 +505,10 @@ def b1_verdict(r: Readability, thresholds: B1Thresholds | None = None) -> B1Verd
     else:
         code, label = "likely_above_b1", "waarschijnlijk moeilijker dan B1"
     head = (
-        f"{len(criteria) - failing} van de {len(criteria)} punten zijn goed. "
+        f"{len(criteria) - failing} van de {len(criteria)} punten zijn goed."
         if failing
-        else "Alle punten zijn goed. "
+        else "Alle punten zijn goed."
     )
     return B1Verdict(
-        code=code, label=label, criteria=tuple(criteria), explanation=head + "\n" + "\n".join(lines)
+        code=code, label=label, criteria=tuple(criteria), explanation="\n".join([head, *lines])
     )

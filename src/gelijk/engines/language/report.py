@@ -79,29 +79,35 @@ class ScanReport:
     text: str = field(repr=False)
     encoding: str | None = None
     notes: tuple[str, ...] = ()
+    #: findings left out of ``findings`` by :meth:`filtered`; still count for the verdicts
+    hidden: tuple[Finding, ...] = field(default=(), repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
+        """Findings per severity, as shown (after a severity filter)."""
         return severity_counts(self.findings)
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
+        return any(f.severity == "error" for f in (*self.findings, *self.hidden))
 
     @property
     def is_b1_and_clean(self) -> bool:
         """Indicatively B1 and without errors or warnings (suggestions allowed)."""
         return self.b1.code == "likely_b1" and not any(
-            SEVERITY_RANK[f.severity] >= SEVERITY_RANK["warning"] for f in self.findings
+            SEVERITY_RANK[f.severity] >= SEVERITY_RANK["warning"]
+            for f in (*self.findings, *self.hidden)
         )
 
     def filtered(self, min_severity: str) -> ScanReport:
-        """The same report with only findings at or above ``min_severity``."""
+        """The same report showing only findings at or above ``min_severity``."""
         floor = SEVERITY_RANK[min_severity]
-        kept = tuple(f for f in self.findings if SEVERITY_RANK[f.severity] >= floor)
+        everything = (*self.findings, *self.hidden)
+        kept = tuple(f for f in everything if SEVERITY_RANK[f.severity] >= floor)
+        hidden = tuple(f for f in everything if SEVERITY_RANK[f.severity] < floor)
         return ScanReport(
             self.file, self.kind, self.kind_detected, kept, self.readability, self.b1,
-            self.text, self.encoding, self.notes,
+            self.text, self.encoding, self.notes, hidden,
         )  # fmt: skip
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
@@ -112,6 +118,7 @@ class ScanReport:
             "encoding": self.encoding,
             "notes": list(self.notes),
             "counts": self.counts,
+            "hidden_by_severity_filter": len(self.hidden),
             "has_errors": self.has_errors,
             "b1_and_clean": self.is_b1_and_clean,
             "findings": [f.to_dict() for f in self.findings],
