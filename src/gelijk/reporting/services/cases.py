@@ -281,7 +281,9 @@ def case_register(
 
 def _locked(case: Case, actor, permission: str = "reporting.handle_case") -> Case:
     access.require(actor, permission, case)
-    return Case.objects.select_for_update().select_related("status_event").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",)).select_related("status_event").get(pk=case.pk)
+    )
 
 
 def contactable(case: Case) -> bool:
