@@ -20,6 +20,24 @@ NOT_PAGES: dict[str, str] = {
     "api-schema": "OpenAPI document (YAML/JSON), not a page",
     "core:staff-reset-2fa": "POST-only action",
     "core:staff-toggle-active": "POST-only action",
+    # algorithms (tests/algorithms cover these)
+    "algorithms:public-export": "open-data JSON (Publicatiestandaard records)",
+    "algorithms:public-detail-export": "open-data JSON of one algorithm",
+    "algorithms:transition": "POST-only workflow step",
+    "algorithms:version-restore": "POST-only action",
+    "algorithms:version-export": "JSON download",
+    "algorithms:assessment-transition": "POST-only workflow step",
+    "algorithms:assessment-renew": "POST-only action",
+    "algorithms:evidence-download": "file download",
+    "algorithms:evidence-remove": "POST-only action",
+    "algorithms:audit-html": "file download (the engine's HTML report)",
+    "algorithms:audit-json": "JSON download",
+    "algorithms:audit-retry": "POST-only action",
+    "algorithms:api-list": "JSON API",
+    "algorithms:api-import": "JSON API",
+    "algorithms:api-detail": "JSON API",
+    "algorithms:api-versions": "JSON API",
+    "algorithms:api-transition": "JSON API",
 }
 
 
@@ -66,3 +84,114 @@ def _reporting_case() -> dict:
         notify_reporter=False,
     )
     return {"reference": result.case.reference}
+
+
+# --- algorithms: the demo data holds an object for every page --------------------------------
+
+
+def _algorithms_demo():
+    from gelijk.algorithms.models import Algorithm, Assessment, BiasAudit, EnforcementProcess
+    from gelijk.core.demo import seed_all
+
+    if not Algorithm.objects.filter(slug="risicogestuurde-selectie-horecacontroles").exists():
+        seed_all(2026, only=["core", "algorithms"])
+    horeca = Algorithm.objects.get(slug="risicogestuurde-selectie-horecacontroles")
+    return {
+        "algorithm": horeca,
+        "assessment": Assessment.objects.filter(algorithm=horeca).order_by("pk").first(),
+        "concept": Assessment.objects.filter(status="concept").order_by("pk").first(),
+        "audit": BiasAudit.objects.filter(algorithm=horeca, kind="metrics").get(),
+        "scan": BiasAudit.objects.filter(algorithm=horeca, kind="scan").get(),
+        "process": EnforcementProcess.objects.get(slug="horecacontroles"),
+    }
+
+
+@sample("algorithms:public-detail")
+def _algorithm_public() -> dict:
+    return {"ref": _algorithms_demo()["algorithm"].slug}
+
+
+@sample("algorithms:public-assessments")
+def _algorithm_public_assessments() -> dict:
+    return {"ref": _algorithms_demo()["algorithm"].slug}
+
+
+@sample("algorithms:detail")
+def _algorithm_detail() -> dict:
+    return {"pk": _algorithms_demo()["algorithm"].pk}
+
+
+@sample("algorithms:edit")
+def _algorithm_edit() -> dict:
+    return {"pk": _algorithms_demo()["algorithm"].pk}
+
+
+@sample("algorithms:owner")
+def _algorithm_owner() -> dict:
+    return {"pk": _algorithms_demo()["algorithm"].pk}
+
+
+@sample("algorithms:version")
+def _algorithm_version() -> dict:
+    return {"pk": _algorithms_demo()["algorithm"].pk, "number": 2}
+
+
+@sample("algorithms:assessment-detail")
+def _assessment_detail() -> dict:
+    return {"pk": _algorithms_demo()["assessment"].pk}
+
+
+@sample("algorithms:assessment-section")
+def _assessment_section() -> dict:
+    demo = _algorithms_demo()
+    return {"pk": demo["concept"].pk, "section": "waarden"}
+
+
+@sample("algorithms:assessment-sign")
+def _assessment_sign() -> dict:
+    return {"pk": _algorithms_demo()["assessment"].pk}
+
+
+@sample("algorithms:assessment-reviewers")
+def _assessment_reviewers() -> dict:
+    return {"pk": _algorithms_demo()["concept"].pk}
+
+
+@sample("algorithms:evidence-add")
+def _evidence_add() -> dict:
+    return {"pk": _algorithms_demo()["concept"].pk}
+
+
+@sample("algorithms:audits")
+def _audits() -> dict:
+    return {"pk": _algorithms_demo()["algorithm"].pk}
+
+
+@sample("algorithms:dataset-upload")
+def _dataset_upload() -> dict:
+    return {"pk": _algorithms_demo()["algorithm"].pk}
+
+
+@sample("algorithms:audit-create")
+def _audit_create() -> dict:
+    return {"dataset": _algorithms_demo()["audit"].dataset_id}
+
+
+@sample("algorithms:audit-detail")
+def _audit_detail() -> dict:
+    return {"pk": _algorithms_demo()["audit"].pk}
+
+
+@sample("algorithms:process-edit")
+def _process_edit() -> dict:
+    return {"pk": _algorithms_demo()["process"].pk}
+
+
+@sample("algorithms:instrument-create")
+def _instrument_create() -> dict:
+    return {"process": _algorithms_demo()["process"].pk}
+
+
+@sample("algorithms:instrument-edit")
+def _instrument_edit() -> dict:
+    return {"pk": _algorithms_demo()["process"].instruments.first().pk}

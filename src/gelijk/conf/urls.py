@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("", include("gelijk.core.urls")),
     path("", include("gelijk.reporting.urls")),
+    path("", include("gelijk.algorithms.urls")),
 ]
 
 if getattr(settings, "OIDC_RP_CLIENT_ID", None):

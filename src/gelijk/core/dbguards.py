@@ -9,7 +9,13 @@ may ``remove`` and re-``install`` them, each in one transaction.
 from __future__ import annotations
 
 # Tables that keep history: an entry, once written, is never edited or deleted.
-APPEND_ONLY_TABLES: list[str] = ["core_auditentry", "reporting_caseevent"]
+APPEND_ONLY_TABLES: list[str] = [
+    "core_auditentry",
+    "reporting_caseevent",
+    "algorithms_algorithmversion",
+    "algorithms_publicationevent",
+    "algorithms_assessmentevent",
+]
 
 
 def _pg(table: str) -> tuple[list[str], list[str]]:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gelijk.core",
     "gelijk.reporting",
+    "gelijk.algorithms",
 ]
 
 MIDDLEWARE = [
