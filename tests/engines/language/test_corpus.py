@@ -175,3 +175,13 @@ def test_wilson_interval_matches_statsmodels():
     for k, n in [(35, 37), (4, 6), (0, 5), (10, 10)]:
         lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
         assert wilson(k, n) == pytest.approx((lo, hi), abs=1e-6)
+
+
+def test_source_md_lists_the_current_checksums():
+    import hashlib
+    import re
+
+    source = (DATA / "SOURCE.md").read_text(encoding="utf-8")
+    for name in ("corpus.yaml", "holdout.yaml"):
+        digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+        assert re.search(rf"\| {re.escape(name)} \|.*\| {digest} \|", source), name
