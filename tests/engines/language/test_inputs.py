@@ -280,3 +280,25 @@ def test_folder_scan_with_an_extension_filter(tmp_path):
     folder = scan_paths([tmp_path], extensions=["html"])
     assert [r.file for r in folder.reports] == [str(tmp_path / "b.html")]
     assert folder.skipped == 1
+
+
+def test_parallel_folder_scan_with_own_rules_equals_serial(tmp_path):
+    from gelijk.engines.language import load_rules
+
+    rules_dir = tmp_path / "regels"
+    rules_dir.mkdir()
+    (rules_dir / "eigen.yaml").write_text(
+        "category: eigen\nsource: x\nreason: y\nrules:\n  - id: eigen-pand\n    terms: [pand]\n"
+        "    pos: noun\n",
+        encoding="utf-8",
+    )
+    own = load_rules([rules_dir])
+    letters = tmp_path / "brieven"
+    letters.mkdir()
+    for i in range(6):
+        (letters / f"b{i}.txt").write_text(f"Het pand {i} staat leeg. " * (i + 1), encoding="utf-8")
+    (letters / "leeg.txt").write_bytes(b"")
+    serial = scan_paths([letters], rules=own)
+    parallel = scan_paths([letters], rules=own, jobs=2)
+    assert parallel.to_dict() == serial.to_dict()
+    assert {f.rule_id for r in parallel.reports for f in r.findings} >= {"eigen-pand"}

@@ -163,13 +163,17 @@ def _scan_one(path: Path, kind: str, ruleset: RuleSet) -> ScanReport | FileProbl
         return FileProblem(str(path), str(exc).removeprefix(f"{path}: "))
 
 
-# Worker processes receive the rule set once, through the pool initializer (inherited without
-# pickling under "fork"); it lives only in the worker process.
+# Worker processes receive the rule set once, through the pool initializer: under "fork" the
+# compiled RuleSet itself is inherited (no pickling, no recompiling); under "spawn" the rules
+# are pickled and compiled once per worker. It lives only in the worker process.
 _WORKER: dict[str, RuleSet] = {}
 
 
-def _init_worker(rules: tuple[Rule, ...] | None) -> None:
-    _WORKER["rules"] = default_rules() if rules is None else RuleSet(rules)
+def _init_worker(rules: RuleSet | tuple[Rule, ...] | None) -> None:
+    if rules is None:
+        _WORKER["rules"] = default_rules()
+    else:
+        _WORKER["rules"] = rules if isinstance(rules, RuleSet) else RuleSet(rules)
 
 
 def _scan_chunk(paths: list[Path], kind: str) -> list[ScanReport | FileProblem]:
@@ -177,12 +181,22 @@ def _scan_chunk(paths: list[Path], kind: str) -> list[ScanReport | FileProblem]:
     return [_scan_one(path, kind, ruleset) for path in paths]
 
 
-def _scan_parallel(files, kind, ruleset, jobs, on_file):
+def _scan_parallel(
+    files: list[Path],
+    kind: str,
+    ruleset: RuleSet,
+    jobs: int,
+    on_file: Callable[[str], None] | None,
+) -> list[ScanReport | FileProblem]:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    shipped = None if ruleset is default_rules() else ruleset.rules
+    if method == "fork":
+        _ = ruleset.scanner  # compile before forking, so that workers inherit it
+        shipped: RuleSet | tuple[Rule, ...] | None = ruleset
+    else:
+        shipped = None if ruleset is default_rules() else ruleset.rules
     size = max(1, min(50, len(files) // (jobs * 4) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     outcomes: list[ScanReport | FileProblem] = []
