@@ -1,0 +1,1 @@
+"""The monitor analyses; each module exposes ``run(ctx) -> AnalysisResult``."""

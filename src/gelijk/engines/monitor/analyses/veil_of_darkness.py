@@ -1,0 +1,240 @@
+"""``veil_of_darkness``: is a group's share of actions lower when it is dark?
+
+Idea (Grogger & Ridgeway 2006): after dark an officer sees less of who someone is. If a group is
+controlled more in daylight than in the dark *at the same clock time*, the choice of whom to
+control depended on what the officer could see. Specification of the Open Policing Project
+(``tutorial.Rmd``, ``lib/veil_of_darkness.R``; research note §1.3):
+
+1. Sun times per date for Utrecht (``sun.py``; dusk = end of civil twilight).
+2. Keep actions in the inter-twilight window: min(dusk) <= clock minute <= max(dusk) over the
+   dates analysed; drop the ambiguous minutes between sunset and dusk.
+3. dark = clock minute > dusk of that date.
+4. Model 1: logit P(group = g | g or r) = b0 + b_dark * dark + ns(minute, df = 6);
+   Model 2: + wijk fixed effects; DST variant: only dates within ±30 days of a daylight-saving
+   change, with wijk and (year, spring/autumn) fixed effects — around the clock change the same
+   clock time is light one week and dark the next, so season cannot explain the contrast.
+
+Fitted as grouped binomial GLMs on counts per (dark, minute, wijk[, period]) — exact.
+Reported: exp(b_dark), the odds ratio of g (versus r) in the dark versus in daylight; below 1
+means g is controlled relatively more in daylight. Only meaningful for a group one can see
+(perceived origin in the stop-form pilot; age band or sex as a proxy); not for nationality or
+residence. Reactive actions serve as a check: an officer responding to a call does not choose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from gelijk.engines.disclosure import is_small
+from gelijk.engines.errors import InputError
+from gelijk.engines.monitor import nl
+from gelijk.engines.monitor.aggregate import Filter
+from gelijk.engines.monitor.config import Context
+from gelijk.engines.monitor.glm import fit_binomial, treatment_dummies
+from gelijk.engines.monitor.result import SCOPE_NL, SCOPES, AnalysisResult, Result, make_result
+from gelijk.engines.monitor.splines import NaturalSpline
+from gelijk.engines.monitor.stats import normal_effect
+from gelijk.engines.monitor.sun import dst_change_dates, sun_times
+
+VISIBLE_GROUPS = ("perceived_origin", "age_band", "sex")
+MODELS = (
+    ("vod_odds_ratio", False, False),
+    ("vod_odds_ratio_district", True, False),
+    ("vod_odds_ratio_dst", True, True),
+)
+
+
+def window_counts(ctx: Context, scope: str) -> pd.DataFrame:
+    """Counts per (date, minute, wijk, group) in the inter-twilight window, with ``dark``."""
+    base = ctx.group_filters(scope)
+    dates = ctx.counts(["date"], base)
+    if dates.empty:
+        return pd.DataFrame()
+    sun = sun_times(pd.to_datetime(dates["date"]).dt.date)
+    lo, hi = int(np.floor(sun["dusk"].min())), int(np.ceil(sun["dusk"].max()))
+    frame = ctx.counts(
+        ["date", "minute", "district_code", ctx.group],
+        [*base, Filter("minute", "between", (lo, hi))],
+    )
+    if frame.empty:
+        return frame
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    frame = frame.merge(sun, on="date", how="left")
+    frame = frame[(frame["minute"] >= sun["dusk"].min()) & (frame["minute"] <= sun["dusk"].max())]
+    twilight = (frame["minute"] > frame["sunset"]) & (frame["minute"] <= frame["dusk"])
+    frame = frame[~twilight].copy()
+    frame["dark"] = (frame["minute"] > frame["dusk"]).astype(int)
+    days = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
+    years = np.unique(days.astype("datetime64[Y]").astype(int) + 1970)
+    frame["period"] = None
+    window = ctx.config.vod_dst_window_days
+    for change in dst_change_dates(int(y) for y in years):
+        near = np.abs((days - np.datetime64(change)).astype(int)) <= window
+        label = f"{change.year}-{'spring' if change.month == 3 else 'autumn'}"
+        frame.loc[near, "period"] = label
+    return frame
+
+
+def fit_vod(
+    cells: pd.DataFrame,
+    *,
+    spline_df: int,
+    district_effects: bool,
+    period_effects: bool,
+) -> tuple[float, float, int]:
+    """(b_dark, se, n) from cells with columns dark, minute, district_code, period, y, n."""
+    cols = (
+        ["dark", "minute"]
+        + (["district_code"] if district_effects else [])
+        + (["period"] if period_effects else [])
+    )
+    data = cells.groupby(cols, dropna=False)[["y", "n"]].sum().reset_index()
+    data = data[data["n"] > 0]
+    if district_effects:
+        # Wijken where every action is of one group carry no information on b_dark.
+        keep = data.groupby("district_code")[["y", "n"]].transform("sum")
+        data = data[(keep["y"] > 0) & (keep["y"] < keep["n"])]
+    if data["dark"].nunique() < 2 or len(data) < spline_df + 3:
+        raise InputError("too few actions in the light and the dark to compare")
+    spline = NaturalSpline.from_data(data["minute"].to_numpy(), spline_df, data["n"].to_numpy())
+    parts = [
+        np.ones((len(data), 1)),
+        data[["dark"]].to_numpy(float),
+        spline.basis(data["minute"].to_numpy()),
+    ]
+    names = ["intercept", "dark"] + [f"ns{i + 1}" for i in range(spline.df)]
+    for col, on in (("district_code", district_effects), ("period", period_effects)):
+        if on:
+            levels = data[col].astype(str)
+            mat, nm = treatment_dummies(levels, sorted(levels.unique())[0], col)
+            parts.append(mat)
+            names += nm
+    x = np.column_stack(parts)
+    fit = fit_binomial(x, data["y"].to_numpy(), data["n"].to_numpy(), names)
+    b, se = fit.estimate("dark")
+    return b, se, int(data["n"].sum())
+
+
+def run(ctx: Context) -> AnalysisResult:
+    g, ref, k = ctx.group, ctx.reference, ctx.k
+    if g not in VISIBLE_GROUPS:
+        return AnalysisResult(
+            name="veil_of_darkness",
+            title="Licht en donker (veil of darkness)",
+            status="not_applicable",
+            summary=(
+                f"Deze toets werkt alleen voor een kenmerk dat een handhaver kan zien, zoals "
+                f"waargenomen herkomst (alleen in de pilot met het stopformulier), leeftijd of "
+                f"geslacht. Voor {nl.column(g)} is de toets niet zinvol."
+            ),
+            parameters={"group": g, "visible_groups": list(VISIBLE_GROUPS)},
+        )
+    results: list[Result] = []
+    chart: list[dict] = []
+    problems: list[str] = []
+    for scope in SCOPES:
+        frame = window_counts(ctx, scope)
+        if frame.empty:
+            problems.append(f"{SCOPE_NL[scope]}: geen acties in het schemervenster")
+            continue
+        for lv in ctx.levels:
+            if lv == ref:
+                continue
+            pair = frame[frame[g].isin([lv, ref])].copy()
+            pair["y"] = np.where(pair[g] == lv, pair["n"], 0)
+            for measure, district, dst in MODELS:
+                data = pair[pair["period"].notna()] if dst else pair
+                n_g = int(data["y"].sum())
+                n_r = int(data["n"].sum()) - n_g
+                try:
+                    b, se, n = fit_vod(
+                        data,
+                        spline_df=ctx.config.vod_spline_df,
+                        district_effects=district,
+                        period_effects=dst,
+                    )
+                except InputError as exc:
+                    problems.append(f"{SCOPE_NL[scope]}, {nl.level(g, lv)}, {measure}: {exc}")
+                    continue
+                cmp_ = normal_effect(b, se, ratio=True, method="binomial_glm_wald")
+                results.append(
+                    make_result(
+                        measure=measure,
+                        scope=scope,
+                        group=lv,
+                        reference=ref,
+                        comparison=cmp_,
+                        n=n,
+                        counts=[n_g, n_r],
+                        k=k,
+                        extra={"coefficient": b, "se": se, "spline_df": ctx.config.vod_spline_df},
+                        explanation=_text(g, lv, ref, cmp_, scope, district, dst),
+                    )
+                )
+            if scope == "proactive":
+                chart.extend(_chart_rows(pair, lv, k))
+    status = "ok" if results else "insufficient_data"
+    notes = [
+        "Een kansverhouding onder 1 betekent: in het donker is deze groep minder vaak "
+        "gecontroleerd dan bij daglicht, op dezelfde kloktijd. Dat wijst erop dat zichtbaarheid "
+        "meetelde bij de keuze wie werd gecontroleerd.",
+        "Bij reactieve acties kiest de handhaver niet zelf; daar hoort geen verschil te zijn.",
+    ]
+    if g != "perceived_origin":
+        notes.append(
+            f"{nl.column(g).capitalize()} is hier een vervanger: het zegt iets over "
+            "zichtbaarheid, niet over herkomst."
+        )
+    notes.extend(problems)
+    return AnalysisResult(
+        name="veil_of_darkness",
+        title="Licht en donker (veil of darkness)",
+        status=status,
+        summary=(
+            f"Is het aandeel van een {nl.column(g)} in de acties kleiner als het donker is? "
+            "Alleen acties rond de schemering tellen mee, op dezelfde kloktijd vergeleken."
+        ),
+        results=tuple(results),
+        notes=tuple(notes),
+        parameters={
+            "group": g,
+            "reference": ref,
+            "spline_df": ctx.config.vod_spline_df,
+            "dst_window_days": ctx.config.vod_dst_window_days,
+            "latitude": 52.0907,
+            "longitude": 5.1214,
+        },
+        charts={"share_by_time": chart},
+    )
+
+
+def _chart_rows(pair: pd.DataFrame, lv: str, k: int) -> list[dict]:
+    bins = (pair["minute"] // 30) * 30
+    tab = pair.assign(bin=bins).groupby(["bin", "dark"])[["y", "n"]].sum().reset_index()
+    return [
+        {
+            "group": lv,
+            "minute": int(r.bin),
+            "time": f"{int(r.bin) // 60:02d}:{int(r.bin) % 60:02d}",
+            "light": "donker" if r.dark else "licht",
+            "share": r.y / r.n,
+            "n": int(r.n),
+            "suppressed": is_small(int(r.y), k) or is_small(int(r.n - r.y), k),
+        }
+        for r in tab.itertuples()
+        if r.n > 0
+    ]
+
+
+def _text(g, lv, ref, c, scope, district, dst) -> str:
+    how = "met correctie voor de wijk" if district else "zonder correctie voor de wijk"
+    if dst:
+        how = "alleen rond de wisseling van zomer- en wintertijd"
+    if c.estimate is None:
+        return "Te weinig gegevens voor deze toets."
+    return (
+        f"{SCOPE_NL[scope].capitalize()}, {how}: de kansverhouding van {nl.level(g, lv)} "
+        f"(tegenover {nl.level(g, ref)}) in het donker tegenover het licht is "
+        f"{nl.num(c.estimate)} {nl.interval(c.ci_low, c.ci_high)}." + nl.significance(c.p_value)
+    )
