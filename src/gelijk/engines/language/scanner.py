@@ -8,7 +8,14 @@ instead of trying thousands of alternatives at each position. The trie sits insi
 lookahead, ``(?<!\\w)(?=(trie)(?!\\w))``, so matches of different forms may overlap (a phrase
 and a word inside it are both seen). A matched form is looked up in a table that lists the
 rules using it. Forms of rules with ``compounds: true`` may be followed by more letters
-(``allochtonenbeleid``). Regex ``patterns`` are run one rule at a time.
+(``allochtonenbeleid``).
+
+Regex ``patterns`` are run one rule at a time, and only near the words they need: a pattern
+that starts with a word list runs around the text's words from that list, and any other
+pattern around the literal strings every match must contain (derived from the parsed regex,
+``_regex.required_literals``). A pattern whose anchors are absent is skipped. The windows reach
+:data:`WINDOW` characters either way and are merged, which gives the same matches as a scan of
+the whole text (tested on the validation corpora).
 
 Rules never match inside placeholders, URLs or e-mail addresses: those are masked first
 (:func:`gelijk.engines.language.text.mask`), with a character that is neither a letter nor
