@@ -14,6 +14,7 @@ No Django here (engines rule). Entry points:
 The maths and its sources: docs/methods/fairness.md; report schemas: docs/report-schemas/.
 """
 
+from gelijk.engines.fairness.html import render_html
 from gelijk.engines.fairness.metrics import (
     DISPARITY_METRICS,
     METRICS,
@@ -54,4 +55,5 @@ __all__ = [
     "bias_scan",
     "compare_composition",
     "group_metrics",
+    "render_html",
 ]

@@ -503,7 +503,11 @@ def group_metrics(
     # tables are linked (see _cells); the report rows are built from the protected values.
     b = _Builder(k=k, alpha=alpha, min_group_size=min_group_size)
     b.register_confusion(attrs, tables)
-    calib = b.register_calibration(attrs, scores, y, score_bands) if scores is not None else None
+    calib = (
+        b.register_calibration(attrs, tables, scores, y, score_bands)
+        if scores is not None
+        else None
+    )
     base = b.register_baseline(attrs, sample) if sample is not None else None
     b.protect()
 
@@ -664,25 +668,35 @@ class _Builder:
         overall_sums = {name: cells.add_sum([int(first_cols[c]) for c in cs]) for name, cs in _SUMS}
         self.overall_pos = (first_cols, int(first_grand), overall_sums)
 
-    def register_calibration(self, attrs, scores, y, edges) -> _CalibrationCells:
+    def register_calibration(self, attrs, tables, scores, y, edges) -> _CalibrationCells:
         band_idx, bands = _bands(scores, edges)
         n_bands = len(bands)
         per_attr = []
         first_bands = None
+        # Calibration is reported per group column; intersections x bands would be too thin.
         for ai, a in enumerate(attrs):
+            if not a.single:
+                continue
             n_groups = len(a.labels)
             key = a.codes * n_bands + band_idx
             n = np.bincount(key, minlength=n_groups * n_bands).reshape(n_groups, n_bands)
             pos = np.bincount(key, weights=y, minlength=n_groups * n_bands)
             pos = pos.reshape(n_groups, n_bands).astype(np.int64)
             ssum = np.bincount(key, weights=scores, minlength=n_groups * n_bands)
-            # Bands x groups, under the groups' label-positive and label-negative counts.
+            # Bands x groups, under the groups' label-positive and label-negative counts; a
+            # count with a small term (e.g. FN < k) is certainly hidden.
             sums = self.sum_pos[ai]
+            conf = tables[ai]
+            small = (conf > 0) & (conf < self.k)
             pos_t, pos_band = self.cells.add_table_under(
-                pos.T, np.array([sums[g]["label_positives"] for g in range(n_groups)])
+                pos.T,
+                np.array([sums[g]["label_positives"] for g in range(n_groups)]),
+                small[:, [TP, FN]].any(axis=1),
             )
             neg_t, neg_band = self.cells.add_table_under(
-                (n - pos).T, np.array([sums[g]["label_negatives"] for g in range(n_groups)])
+                (n - pos).T,
+                np.array([sums[g]["label_negatives"] for g in range(n_groups)]),
+                small[:, [FP, TN]].any(axis=1),
             )
             pos_cells, neg_cells = pos_t.T, neg_t.T
             # Band totals are the same for every group column.
@@ -951,7 +965,8 @@ def _bands(scores: np.ndarray, edges: Sequence[float] | None) -> tuple[np.ndarra
 
 def _calibration_rows(b: _Builder, calib: _CalibrationCells, correction: str):
     raw = []
-    for a, (n, pos, ssum, pos_cells, neg_cells) in zip(b.attrs, calib.per_attr, strict=True):
+    singles = [a for a in b.attrs if a.single]
+    for a, (n, pos, ssum, pos_cells, neg_cells) in zip(singles, calib.per_attr, strict=True):
         ref = a.reference
         for g in range(len(a.labels)):
             for j, (low, high, name) in enumerate(calib.bands):
