@@ -18,6 +18,8 @@ from fairlearn.metrics import (
     true_negative_rate,
     true_positive_rate,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from sklearn.metrics import precision_score
 from statsmodels.stats.multitest import multipletests
@@ -539,3 +541,60 @@ def test_other_parameter_errors(compas_a):
         _report(compas_a, groups=("race", "sex"), reference="Caucasian")
     with pytest.raises(InputError, match="unknown metric"):
         _report(compas_a, metrics=["accuracy"])
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+@st.composite
+def _decisions(draw):
+    n = draw(st.integers(20, 400))
+    groups = draw(st.lists(st.sampled_from("ABCDE"), min_size=n, max_size=n))
+    sexes = draw(st.lists(st.sampled_from("mv"), min_size=n, max_size=n))
+    label = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    pred = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    return pd.DataFrame({"g": groups, "s": sexes, "two_year_recid": label, "pred": pred})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(df=_decisions(), k=st.sampled_from([1, 5, 10]))
+def test_published_counts_obey_the_small_cell_rule(df, k):
+    ref = [df["g"].value_counts().idxmax(), df["s"].value_counts().idxmax()]
+    r = group_metrics(
+        df,
+        label="two_year_recid",
+        prediction="pred",
+        groups=["g", "s"],
+        reference=ref,
+        allow_undefined=True,
+        k=k,
+    )
+    data = r.to_dict()
+    json.dumps(data, allow_nan=False)
+    cells = ("tn", "fp", "fn", "tp")
+    rows = [*data["groups"], data["overall"]]
+    for g in rows:
+        for key in (*cells, "n", "label_positives", "predicted_positives"):
+            assert g[key] is None or g[key] == 0 or g[key] >= k
+        # No row gives away a single hidden cell through its published total.
+        if g["n"] is not None:
+            assert sum(g[c] is None for c in cells) != 1
+        for rate in g["rates"].values():
+            assert rate["value"] is None or 0 <= rate["value"] <= 1
+    for attribute in ("g", "s"):
+        table = [g for g in data["groups"] if g["attribute"] == attribute]
+        published = disclosure.Suppression2D(
+            mask=np.array([[g[c] is None for c in cells] for g in table]),
+            values=[[g[c] for c in cells] for g in table],
+            row_totals=[g["n"] for g in table],
+            col_totals=[data["overall"][c] for c in cells],
+            grand_total=data["overall"]["n"],
+            with_margins=True,
+            k=k,
+        )
+        assert disclosure.audit(published).protected
+    # Counts that are published add up where the whole column is published.
+    for c in cells:
+        values = [g[c] for g in data["groups"] if g["attribute"] == "g"]
+        if None not in values and data["overall"][c] is not None:
+            assert sum(values) == data["overall"][c]

@@ -199,12 +199,13 @@ def test_categorical_scan_finds_injected_bias():
 
 def test_scan_without_bias_rarely_flags():
     flagged = 0
-    for seed in range(20):
+    for seed in range(12):
         X, no_hit, _ = _enforcement_like(3000, 100 + seed, bias_strength=0.0)
         r = bias_scan(X, no_hit, seed=seed, categorical=["wijk", "tijd"], k=1)
         flagged += bool(r.bias_test.significant)
-    # The held-out test keeps the false-alarm rate near alpha = 0.05 (expected 1 of 20).
-    assert flagged <= 4
+    # The held-out test keeps the false-alarm rate near alpha = 0.05 (expected 0.6 of 12;
+    # 4 or more has probability 0.002).
+    assert flagged <= 3
 
 
 def test_protected_attribute_is_described_but_not_clustered(compas_fp_setup):

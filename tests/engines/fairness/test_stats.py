@@ -94,7 +94,7 @@ def test_two_proportion_test_matches_statsmodels_or_fisher(sample, alternative):
         assert p[0] == pytest.approx(stats.fisher_exact(table, alternative=alt)[1])
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=40),
     st.sampled_from(["holm", "bh"]),

@@ -73,7 +73,6 @@ SCHEMA_VERSION = "1.0"
 
 # Cell order in the count tables: index = 2 * label + prediction.
 TN, FP, FN, TP = 0, 1, 2, 3
-CELL_NAMES = ("tn", "fp", "fn", "tp")
 
 #: metric -> (cells counted in x, cells forming the population n)
 METRICS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {

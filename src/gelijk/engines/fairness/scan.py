@@ -358,7 +358,8 @@ def bias_scan(
         Which features are categorical; default: every non-numeric or true/false column.
     protected:
         Columns (e.g. a perceived origin or nationality) never used for clustering but
-        described for cluster 0 afterwards.
+        described for cluster 0 afterwards (per value when text, true/false or at most 20
+        distinct values; otherwise by the mean).
     higher_is_better:
         Set when a higher bias value is the good outcome (e.g. accuracy).
     max_iter, min_cluster_size, min_cluster_fraction, margin:
@@ -430,6 +431,8 @@ def bias_scan(
         fit, raw, train, test, test_labels, binary, bad_value, higher_is_better
     )
     feature_rows = builder.describe(X, list(cats), list(nums), test, test_labels, "feature")
+    # Protected columns are described per value when they are text, true/false or have at most
+    # 20 values (e.g. a coded origin), otherwise by their mean.
     prot_cats = [
         c
         for c in protected
