@@ -155,7 +155,9 @@ class DuckDBAggregator:
             reader = {
                 ".parquet": f"read_parquet('{literal}')",
                 ".pq": f"read_parquet('{literal}')",
-                ".csv": f"read_csv('{literal}', header = true)",
+                # Text with offsets is parsed by the cast below (read_csv would drop the zone).
+                ".csv": f"read_csv('{literal}', header = true, "
+                "types = {'occurred_at': 'VARCHAR'})",
             }.get(path.suffix.lower())
             if reader is None:
                 raise InputError(f"{path.name}: normalised actions must be .parquet or .csv")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from gelijk.engines.errors import InputError
 from gelijk.engines.monitor import nl
@@ -108,7 +109,22 @@ def run_report(
     (e.g. a PostgreSQL implementation), or normalised actions as a Parquet/CSV path, pandas
     DataFrame or Arrow table. ``progress(step, done, total)`` is called before each analysis and
     once at the end.
+
+    BLAS runs single-threaded during the run: the models are many small fits, for which
+    thread start-up costs more than it gains (10x slower on a busy 2-core machine). DuckDB keeps
+    its own threads for the aggregation.
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run_report(source, config, survey=survey, progress=progress)
+
+
+def _run_report(
+    source: Any,
+    config: MonitorConfig | None,
+    *,
+    survey: LoadedSurvey | None,
+    progress: Progress | None,
+) -> MonitorReport:
     config = config or MonitorConfig()
     config.validate()
     agg, input_info = _aggregator(source)

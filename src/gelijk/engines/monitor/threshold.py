@@ -41,10 +41,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 from scipy.special import expit, log_ndtr
+from threadpoolctl import threadpool_limits
 
 from gelijk.engines.errors import InputError
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+#: Median searches per cell from which the centred parameterisation is used.
+CENTRED_MIN_SEARCHES = 20
 
 
 def _logpdf(x):
@@ -131,6 +134,12 @@ class _Model:
         }
 
     def logp_grad(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Far from the posterior (early warm-up, rejected proposals) exp() may overflow; such
+        # states get log density -inf below and are rejected, so the warnings carry no news.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._logp_grad(theta)
+
+    def _logp_grad(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         q = self.unpack(theta)
         eta_phi, t, sigma = q["eta_phi"], q["t"], q["sigma"]
         eta_delta = np.clip(q["eta_delta"], -30, 5)
@@ -226,6 +235,7 @@ class ThresholdFit:
     divergences: int
     step_size: float
     chains: int
+    parameterisation: str
 
 
 def _split_rhat(x: np.ndarray) -> np.ndarray:
@@ -258,11 +268,23 @@ def fit_threshold(
         raise InputError("every cell of the threshold test needs at least one stop")
     model = _Model(data)
     rng = np.random.default_rng(seed)
-    mode = _find_mode(model, np.zeros(model.dim))
-    chol = np.linalg.cholesky(_laplace_cov(model, mode))
-    start = mode + 0.2 * rng.normal(size=(chains, model.dim)) @ chol.T
-    kept, stats = _hmc(model, start, chol, warmup, draws, rng)
-    flat = model.to_centred(kept.reshape(-1, model.dim))
+    # Strong data pin every cell's threshold: then the centred form mixes well and the
+    # non-centred one has a funnel between sigma and the z's; weak data the other way round
+    # (Betancourt & Girolami 2015).
+    centred = float(np.median(data.searches)) >= CENTRED_MIN_SEARCHES
+    with threadpool_limits(limits=1, user_api="blas"):
+        mode = _find_mode(model, np.zeros(model.dim))
+        if centred:
+            mode = model.to_centred(mode[None, :])[0]
+            target = model.logp_grad
+        else:
+            target = model.logp_grad_noncentred
+        chol = np.linalg.cholesky(_inverse_neg_hessian(target, mode))
+        start = mode + 0.2 * rng.normal(size=(chains, model.dim)) @ chol.T
+        kept, stats = _hmc(target, start, chol, warmup, draws, rng)
+    flat = kept.reshape(-1, model.dim)
+    if not centred:
+        flat = model.to_centred(flat)
     thr = model.probability_threshold(flat)
     sr, hr = model.predicted_rates(flat)
     return ThresholdFit(
@@ -274,11 +296,12 @@ def fit_threshold(
         divergences=stats["divergences"],
         step_size=stats["step_size"],
         chains=chains,
+        parameterisation="centred" if centred else "non-centred",
     )
 
 
 def _hmc(
-    model: _Model,
+    logp_grad,
     start: np.ndarray,
     chol: np.ndarray,
     warmup: int,
@@ -286,13 +309,18 @@ def _hmc(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, dict]:
     """Batched HMC over chains in whitened non-centred coordinates."""
-    chains, dim = start.shape
     centre = start.mean(axis=0)
 
     def logp_grad_y(y, chol_, centre_):
-        lp, g = model.logp_grad_noncentred(centre_ + y @ chol_.T)
+        lp, g = logp_grad(centre_ + y @ chol_.T)
         return lp, g @ chol_
 
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _hmc_loop(start, chol, warmup, draws, rng, logp_grad_y, centre)
+
+
+def _hmc_loop(start, chol, warmup, draws, rng, logp_grad_y, centre):
+    chains, dim = start.shape
     y = np.linalg.solve(chol, (start - centre).T).T
     lp, grad = logp_grad_y(y, chol, centre)
     # Dual averaging per chain (Hoffman & Gelman 2014, §3.2), so one chain in a difficult
@@ -406,7 +434,8 @@ def _hessian(logp_grad, theta: np.ndarray) -> np.ndarray:
     return 0.5 * (hess + hess.T)
 
 
-def _laplace_cov(model: _Model, mode: np.ndarray) -> np.ndarray:
-    vals, vecs = np.linalg.eigh(-_hessian(model.logp_grad_noncentred, mode))
+def _inverse_neg_hessian(logp_grad, mode: np.ndarray) -> np.ndarray:
+    """Laplace covariance at ``mode`` (eigenvalues floored, so it is always usable)."""
+    vals, vecs = np.linalg.eigh(-_hessian(logp_grad, mode))
     vals = np.clip(vals, 1e-3, None)
     return (vecs / vals) @ vecs.T
