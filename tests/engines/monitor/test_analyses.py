@@ -69,11 +69,11 @@ def test_population_rates_without_denominators_say_so(ctx):
 
 def test_action_rates_find_the_harsher_fines(ctx):
     a = action_rates.run(ctx)
-    r = [
+    r = next(
         x
         for x in _pick(a, measure="action_rate_ratio", scope="proactive", group="outside_europe")
         if x.extra["action_type"] == "fine"
-    ][0]
+    )
     # The knob multiplies P(fine | offence, no search) by 1.8; the lower search threshold of
     # the same fixture leaves fewer unsearched offences for the target, so the ratio of fine
     # shares is lower than 1.8 but clearly above 1.
@@ -83,11 +83,11 @@ def test_action_rates_find_the_harsher_fines(ctx):
 
 def test_outcome_test_finds_lower_hit_rates_for_the_lower_threshold(ctx):
     a = outcome_test.run(ctx)
-    pooled = [
+    pooled = next(
         r
         for r in _pick(a, measure="hit_rate_ratio", scope="proactive", group="outside_europe")
         if r.district_code is None
-    ][0]
+    )
     mh = _pick(a, measure="odds_ratio_mh", scope="proactive", group="outside_europe")[0]
     assert pooled.ci_high < 1 and mh.ci_high < 1
     assert mh.extra["simpson_paradox"] is False
@@ -196,20 +196,20 @@ def test_survey_weighted_estimates_design_effect_and_gap(tmp_path):
     w = part.weight.to_numpy()
     assert e["deff"] == pytest.approx(len(w) * (w**2).sum() / w.sum() ** 2)
     a = run_survey(survey, reference="nl", k=10)
-    gap = [
+    gap = next(
         r
         for r in a.results
         if r.measure == "difference"
         and r.unit == "all"
         and r.group == "outside_europe"
         and r.extra["answer"] == "q_unfair_treatment"
-    ][0]
+    )
     assert gap.ci_low < 0.08 < gap.ci_high and gap.p_value < 0.001
-    trend = [
+    trend = next(
         r
         for r in a.results
         if r.measure == "trend_per_wave"
         and r.group == "nl"
         and r.extra["answer"] == "q_unfair_treatment"
-    ][0]
+    )
     assert trend.ci_low < 0.02 < trend.ci_high

@@ -76,7 +76,7 @@ def test_skip_invalid_loads_the_valid_rows_and_lists_the_rest(tmp_path):
 
 
 def test_duplicate_action_ids_invalidate_every_copy(tmp_path):
-    rows = _rows(3) + [_rows(3)[0]]
+    rows = [*_rows(3), _rows(3)[0]]
     f = _write(tmp_path / "dup.csv", [HEADER, *rows])
     with pytest.raises(ValidationFailed) as info:
         load_actions(f, pseudonymisation_key=KEY)
@@ -87,7 +87,7 @@ def test_missing_required_column_is_named(tmp_path):
     f = _write(
         tmp_path / "m.csv", [HEADER.replace(",sex", ""), *(r.rsplit(",", 1)[0] for r in _rows())]
     )
-    with pytest.raises(InputError, match="required column.*sex"):
+    with pytest.raises(InputError, match=r"required column.*sex"):
         load_actions(f, pseudonymisation_key=KEY)
 
 

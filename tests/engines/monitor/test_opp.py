@@ -1,8 +1,8 @@
 """Validation on the Open Policing Project county aggregates (Pierson et al. 2017/2020).
 
 1. Search and hit rates are reproduced exactly (to the 15-16 significant digits the CSV
-   prints) from the counts by the engine's own counting path (the analyses run on a grouped-count test double, as a PostgreSQL backend would serve
-   them).
+   prints) from the counts by the engine's own counting path (the analyses run on a
+   grouped-count test double, as a PostgreSQL backend would serve them).
 2. The threshold test on Connecticut and Rhode Island. The published ``inferred_threshold`` comes
    from the *beta* threshold model (Simoiu, Corbett-Davies & Goel 2017); the monitor implements
    the *fast* discriminant-distribution model (Pierson, Corbett-Davies & Goel 2018) with the
