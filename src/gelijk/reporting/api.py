@@ -3,8 +3,6 @@ rules as the pages (selectors → access.scope; services for every write)."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -224,6 +222,9 @@ class CaseDetailSerializer(CaseSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="Event kind (choices.EventKind).")
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True, help_text="State after a status event.")
 
     class Meta:
         model = CaseEvent
@@ -366,5 +367,3 @@ class LearningSignalsView(APIView):
             )
         return Response(interface.learning_signals(request.user, dimension).to_dict())
 
-
-__all__ = ["PublicSubmitView", "uuid"]
