@@ -366,4 +366,3 @@ class LearningSignalsView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(interface.learning_signals(request.user, dimension).to_dict())
-

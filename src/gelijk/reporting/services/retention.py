@@ -5,6 +5,7 @@ log (metadata only: references, counts) and in the processing log."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
@@ -19,6 +20,19 @@ from gelijk.reporting.services.cases import _event, _subject
 from gelijk.reporting.workflow import State
 
 EVENTS_TABLE = CaseEvent._meta.db_table
+log = logging.getLogger("gelijk.reporting")
+
+
+def _log(object_type: str, what: str, references: list[str], cutoff: datetime) -> None:
+    """An audit entry for every run that touched personal data (metadata only); a run that
+    found nothing is only logged to the application log."""
+    if references:
+        audit.record(
+            audit.Action.RETENTION,
+            object_type=object_type,
+            detail={what: len(references), "cases": references, "cutoff": cutoff.isoformat()},
+        )
+    log.info("retention: %s %s case(s) closed before %s", what, len(references), cutoff)
 
 
 def _closed_before(cutoff: datetime):
@@ -45,11 +59,7 @@ def reporters_anonymise(now: datetime | None = None) -> dict:
         )
         processing.record("reporting_retention", _subject(contact.case))
         references.append(contact.case.reference)
-    audit.record(
-        audit.Action.RETENTION,
-        object_type="reporting.ReporterContact",
-        detail={"anonymised": len(references), "cases": references, "cutoff": cutoff.isoformat()},
-    )
+    _log("reporting.ReporterContact", "anonymised", references, cutoff)
     return {"anonymised": len(references), "cases": references}
 
 
@@ -74,9 +84,5 @@ def cases_delete_expired(now: datetime | None = None) -> dict:
             dbguards.install(connection, EVENTS_TABLE)
         storage = Attachment._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(p) for p in paths])
-    audit.record(
-        audit.Action.RETENTION,
-        object_type="reporting.Case",
-        detail={"deleted": len(references), "cases": references, "cutoff": cutoff.isoformat()},
-    )
+    _log("reporting.Case", "deleted", references, cutoff)
     return {"deleted": len(references), "cases": references}
