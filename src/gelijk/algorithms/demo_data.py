@@ -43,7 +43,8 @@ THRESHOLD = 0.5
 BUMP = 0.18  # added to the score in the proxy wijken: the planted bias
 
 
-def horeca_selection(seed: int = 2026, n: int = 5000) -> pd.DataFrame:
+def horeca_selection(seed: int = 2026, n: int = 5000, bump: float = BUMP) -> pd.DataFrame:
+    """``bump`` is the planted bias; 0 gives a model without it (for tests)."""
     rng = np.random.default_rng(seed)
     wijken = list(WIJKEN)
     wijk = rng.choice(wijken, size=n, p=[WIJKEN[w][0] for w in wijken])
@@ -66,7 +67,7 @@ def horeca_selection(seed: int = 2026, n: int = 5000) -> pd.DataFrame:
     true_risk = 1 / (1 + np.exp(-logit))
     offence = (rng.random(n) < true_risk).astype(int)
     score = np.clip(
-        true_risk + 0.12 + np.where(np.isin(wijk, PROXY_WIJKEN), BUMP, 0.0) + rng.normal(0, 0.1, n),
+        true_risk + 0.12 + np.where(np.isin(wijk, PROXY_WIJKEN), bump, 0.0) + rng.normal(0, 0.1, n),
         0,
         1,
     ).round(3)

@@ -156,12 +156,29 @@ def _read_csv(text: str, shown: str) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    _check_header([h.strip() for h in header], shown)
     try:
         return pd.read_csv(io.StringIO(text), sep=delimiter)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise FileRefused(
             _("‘%(name)s’ kan niet als CSV worden gelezen: %(why)s") % {"name": shown, "why": exc}
         ) from None
+
+
+def _check_header(names: list[str], shown: str) -> None:
+    """pandas renames doubles ('a', 'a.1') and blanks ('Unnamed: 1'); say so instead."""
+    if any(not n.strip() or n.startswith("Unnamed:") for n in names):
+        raise FileRefused(
+            _("‘%(name)s’ heeft kolommen zonder naam. Geef elke kolom een naam in de eerste regel.")
+            % {"name": shown}
+        )
+    doubles = sorted({n for n in names if names.count(n) > 1})
+    if doubles:
+        raise FileRefused(
+            _("‘%(name)s’ heeft kolommen met dezelfde naam: %(cols)s.")
+            % {"name": shown, "cols": ", ".join(doubles)}
+        )
 
 
 def read_dataset(name: str, data: bytes) -> tuple[str, pd.DataFrame]:
@@ -198,6 +215,8 @@ def read_dataset(name: str, data: bytes) -> tuple[str, pd.DataFrame]:
         elif fmt == "parquet":
             frame = pd.read_parquet(io.BytesIO(data))
         else:
+            header = pd.read_excel(io.BytesIO(data), engine="openpyxl", header=None, nrows=1)
+            _check_header(["" if pd.isna(v) else str(v) for v in header.iloc[0]], shown)
             frame = pd.read_excel(io.BytesIO(data), engine="openpyxl")
     except FileRefused:
         raise
@@ -209,18 +228,7 @@ def read_dataset(name: str, data: bytes) -> tuple[str, pd.DataFrame]:
     if frame.empty or len(frame.columns) == 0:
         raise FileRefused(_("‘%(name)s’ bevat geen gegevens.") % {"name": shown})
     names = [str(c) for c in frame.columns]
-    unnamed = [n for n in names if not n.strip() or n.startswith("Unnamed:")]
-    if unnamed:
-        raise FileRefused(
-            _("‘%(name)s’ heeft kolommen zonder naam. Geef elke kolom een naam in de eerste regel.")
-            % {"name": shown}
-        )
-    doubles = sorted({n for n in names if names.count(n) > 1})
-    if doubles:
-        raise FileRefused(
-            _("‘%(name)s’ heeft kolommen met dezelfde naam: %(cols)s.")
-            % {"name": shown, "cols": ", ".join(doubles)}
-        )
+    _check_header(names, shown)
     frame.columns = names
     return fmt, frame
 

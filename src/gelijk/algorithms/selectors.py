@@ -387,9 +387,7 @@ def assessment_subjects(user) -> dict:
                 "latest_version__name"
             )
         ),
-        "processes": list(
-            _scope(user, EnforcementProcess.objects.prefetch_related("instruments"))
-        ),
+        "processes": list(_scope(user, EnforcementProcess.objects.prefetch_related("instruments"))),
     }
 
 

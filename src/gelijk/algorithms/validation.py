@@ -54,7 +54,7 @@ class Checked:
         return out
 
 
-def _is_https(value: str) -> bool:
+def is_https(value: str) -> bool:
     try:
         _https(value)
     except ValidationError:
@@ -173,7 +173,7 @@ def _clean_list(f: FieldDef, value, checked: Checked) -> list[str] | None:
 
 
 def _clean_url(f: FieldDef, value: str, checked: Checked) -> str | None:
-    if not _is_https(value):
+    if not is_https(value):
         checked.add(
             f.key,
             _("Geef een volledige link die begint met https://, bijvoorbeeld %(example)s.")
@@ -185,7 +185,7 @@ def _clean_url(f: FieldDef, value: str, checked: Checked) -> str | None:
 
 
 def _clean_contact(f: FieldDef, value: str, checked: Checked) -> str | None:
-    if not (_is_email(value) or _is_https(value)):
+    if not (_is_email(value) or is_https(value)):
         checked.add(
             f.key,
             _(

@@ -60,6 +60,13 @@ class WorkflowError(Exception):
 class Refused(WorkflowError):
     """The user lacks the right for this step (answered with 403; an audit entry is written)."""
 
+    def __init__(self, message, field=None, *, permission="", obj=None, user=None, object_type=""):
+        super().__init__(message, field=field)
+        self.permission = permission
+        self.obj = obj
+        self.user = user
+        self.object_type = object_type
+
 
 @dataclass(frozen=True)
 class Transition:

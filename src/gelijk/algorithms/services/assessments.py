@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gelijk.algorithms import files, frameworks, workflow
+from gelijk.algorithms import files, frameworks, validation, workflow
 from gelijk.algorithms.frameworks import Framework, FrameworkError
 from gelijk.algorithms.models import (
     Algorithm,
@@ -18,8 +18,9 @@ from gelijk.algorithms.models import (
     EnforcementProcess,
     EvidenceAttachment,
 )
-from gelijk.algorithms.services import register
-from gelijk.algorithms.workflow import AssessmentStatus, Refused, WorkflowError
+from gelijk.algorithms.services import actor_of as _actor
+from gelijk.algorithms.services import refusals_audited, register, require
+from gelijk.algorithms.workflow import AssessmentStatus, WorkflowError
 from gelijk.core import access, audit
 
 MIN_SUMMARY = 40
@@ -112,17 +113,10 @@ def _event(assessment, action, source, target, user, reason="") -> None:
 
 
 def _refuse(user, permission, obj, message) -> None:
-    if access.can(user, permission, obj):
-        return
-    audit.record(
-        audit.Action.ACCESS_DENIED,
-        obj=obj,
-        result=audit.Result.DENIED,
-        detail={"permission": permission},
-    )
-    raise Refused(message, field="action")
+    require(user, permission, obj, message, object_type="algorithms.Assessment")
 
 
+@refusals_audited
 @transaction.atomic
 def assessment_create(
     *, user, template: AssessmentTemplate, subject, previous: Assessment | None = None
@@ -164,6 +158,7 @@ def assessment_create(
         audit.Action.CREATE,
         obj=assessment,
         detail={"template": f"{template.key} v{template.version}", "subject": str(subject)},
+        actor=_actor(user),
     )
     return assessment
 
@@ -172,6 +167,7 @@ def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("template").get(pk=assessment.pk)
 
 
+@refusals_audited
 @transaction.atomic
 def assessment_answers_save(assessment: Assessment, *, user, answers: dict) -> Assessment:
     """Store (part of) the answers of a concept. Unanswered questions in ``answers`` are
@@ -203,10 +199,13 @@ def assessment_answers_save(assessment: Assessment, *, user, answers: dict) -> A
         assessment.answers = merged
         assessment.updated_at = timezone.now()
         assessment.save(update_fields=["answers", "updated_at"])
-        audit.record(audit.Action.CHANGE, obj=assessment, detail={"questions": changed})
+        audit.record(
+            audit.Action.CHANGE, obj=assessment, detail={"questions": changed}, actor=_actor(user)
+        )
     return assessment
 
 
+@refusals_audited
 @transaction.atomic
 def assessment_reviewers_set(assessment: Assessment, *, user, reviewers) -> Assessment:
     _refuse(
@@ -231,6 +230,7 @@ def assessment_reviewers_set(assessment: Assessment, *, user, reviewers) -> Asse
         audit.Action.CHANGE,
         obj=assessment,
         detail={"reviewers": sorted(r.get_username() for r in reviewers)},
+        actor=_actor(user),
     )
     return assessment
 
@@ -238,6 +238,7 @@ def assessment_reviewers_set(assessment: Assessment, *, user, reviewers) -> Asse
 # --------------------------------------------------------------------------- workflow
 
 
+@refusals_audited
 @transaction.atomic
 def assessment_transition(
     assessment: Assessment,
@@ -308,6 +309,7 @@ def assessment_transition(
         audit.Action.CHANGE,
         obj=assessment,
         detail={"workflow": action, "from": source, "to": t.target, "reason": reason},
+        actor=_actor(user),
     )
     if action == "sign" and assessment.algorithm_id:
         _fill_register(assessment, user, public_link)
@@ -327,7 +329,9 @@ def _fill_register(assessment: Assessment, user, public_link: str) -> None:
     if title not in listed:
         listed.append(title)
     record["impact_assessments"] = ", ".join(listed)
-    if public_link and not record.get("impact_assessment_link"):
+    # The standard wants https; on a development server without it the link is left out
+    # rather than failing the signature.
+    if validation.is_https(public_link) and not record.get("impact_assessment_link"):
         record["impact_assessment_link"] = public_link
     if record == latest.record:
         return
@@ -345,6 +349,7 @@ def _fill_register(assessment: Assessment, user, public_link: str) -> None:
 # --------------------------------------------------------------------------- evidence
 
 
+@refusals_audited
 @transaction.atomic
 def evidence_add(
     assessment: Assessment,
@@ -388,10 +393,12 @@ def evidence_add(
         audit.Action.CREATE,
         obj=attachment,
         detail={"assessment": assessment.pk, "name": checked.name, "type": checked.content_type},
+        actor=_actor(user),
     )
     return attachment
 
 
+@refusals_audited
 @transaction.atomic
 def evidence_remove(attachment: EvidenceAttachment, *, user) -> None:
     assessment = _locked(attachment.assessment)
@@ -408,6 +415,7 @@ def evidence_remove(attachment: EvidenceAttachment, *, user) -> None:
         audit.Action.DELETE,
         obj=attachment,
         detail={"assessment": assessment.pk, "name": attachment.name},
+        actor=_actor(user),
     )
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(path))

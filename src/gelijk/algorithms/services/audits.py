@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 
 from gelijk.algorithms import files
 from gelijk.algorithms.models import Algorithm, Assessment, AuditDataset, BiasAudit
-from gelijk.algorithms.workflow import Refused, WorkflowError
-from gelijk.core import access, audit, processing
+from gelijk.algorithms.services import actor_of as _actor
+from gelijk.algorithms.services import refusals_audited, require
+from gelijk.algorithms.workflow import WorkflowError
+from gelijk.core import audit, processing
 
 log = logging.getLogger("gelijk.algorithms")
 RUN = "algorithms.run_audit"
@@ -45,20 +47,19 @@ class AuditInputError(WorkflowError):
 
 
 def _refuse(user, obj) -> None:
-    if access.can(user, RUN, obj):
-        return
-    audit.record(
-        audit.Action.ACCESS_DENIED, obj=obj, result=audit.Result.DENIED, detail={"permission": RUN}
-    )
-    raise Refused(
+    require(
+        user,
+        RUN,
+        obj,
         _("Alleen een algoritme-eigenaar, privacy officer of analist kan bias-audits starten."),
-        field="action",
+        object_type="algorithms.BiasAudit",
     )
 
 
 # --------------------------------------------------------------------------- datasets
 
 
+@refusals_audited
 @transaction.atomic
 def dataset_upload(
     algorithm: Algorithm, *, user, name: str, data: bytes, description: str = ""
@@ -86,6 +87,7 @@ def dataset_upload(
         audit.Action.CREATE,
         obj=dataset,
         detail={"algorithm": algorithm.slug, "rows": len(frame), "sha256": sha},
+        actor=_actor(user),
     )
     processing.record("algorithm_bias_audit_data", subject="")
     return dataset
@@ -292,6 +294,7 @@ def check_scan_parameters(frame: pd.DataFrame, params: dict) -> dict[str, list[s
 # --------------------------------------------------------------------------- audits
 
 
+@refusals_audited
 @transaction.atomic
 def audit_create(
     dataset: AuditDataset,
@@ -326,6 +329,7 @@ def audit_create(
         audit.Action.CREATE,
         obj=audit_row,
         detail={"algorithm": dataset.algorithm.slug, "kind": kind, "parameters": params},
+        actor=_actor(user),
     )
     from gelijk.algorithms.tasks import run_bias_audit
 
@@ -492,6 +496,7 @@ def _finish_failed(row: BiasAudit, message: str) -> BiasAudit:
     return row
 
 
+@refusals_audited
 @transaction.atomic
 def audit_retry(audit_row: BiasAudit, *, user) -> BiasAudit:
     _refuse(user, audit_row.algorithm)
@@ -500,7 +505,7 @@ def audit_retry(audit_row: BiasAudit, *, user) -> BiasAudit:
     from gelijk.algorithms.tasks import run_bias_audit
 
     BiasAudit.objects.filter(pk=audit_row.pk).update(status=BiasAudit.Status.QUEUED, error="")
-    audit.record(audit.Action.CHANGE, obj=audit_row, detail={"status": "retry"})
+    audit.record(audit.Action.CHANGE, obj=audit_row, detail={"status": "retry"}, actor=_actor(user))
     result = run_bias_audit.enqueue(audit_row.pk)
     BiasAudit.objects.filter(pk=audit_row.pk).update(task_id=str(result.id))
     audit_row.refresh_from_db()

@@ -7,23 +7,21 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gelijk.algorithms.models import EnforcementInstrument, EnforcementProcess
-from gelijk.algorithms.workflow import Refused
-from gelijk.core import access, audit
+from gelijk.algorithms.services import actor_of as _actor
+from gelijk.algorithms.services import refusals_audited, require
+from gelijk.core import audit
 
 MANAGE = "algorithms.manage_pilot"
 
 
 def _refuse(user, obj=None) -> None:
-    if access.can(user, MANAGE, obj):
-        return
-    audit.record(
-        audit.Action.ACCESS_DENIED,
-        obj=obj,
+    require(
+        user,
+        MANAGE,
+        obj,
+        _("Alleen een algoritme-eigenaar of privacy officer kan de pilot beheren."),
         object_type="algorithms.EnforcementProcess",
-        result=audit.Result.DENIED,
-        detail={"permission": MANAGE},
     )
-    raise Refused(_("Alleen een algoritme-eigenaar of privacy officer kan de pilot beheren."))
 
 
 def _slug(model, name: str, current=None) -> str:
@@ -34,6 +32,7 @@ def _slug(model, name: str, current=None) -> str:
     return slug
 
 
+@refusals_audited
 @transaction.atomic
 def process_save(
     *, user, process: EnforcementProcess | None = None, **values
@@ -50,10 +49,12 @@ def process_save(
         audit.Action.CREATE if created else audit.Action.CHANGE,
         obj=process,
         detail={"name": process.name},
+        actor=_actor(user),
     )
     return process
 
 
+@refusals_audited
 @transaction.atomic
 def instrument_save(
     *, user, instrument: EnforcementInstrument | None = None, **values
@@ -70,5 +71,6 @@ def instrument_save(
         audit.Action.CREATE if created else audit.Action.CHANGE,
         obj=instrument,
         detail={"name": instrument.name, "process": instrument.process.slug},
+        actor=_actor(user),
     )
     return instrument

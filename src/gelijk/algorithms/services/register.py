@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gelijk.algorithms import html as register_html
 from gelijk.algorithms import records, validation, workflow
@@ -25,9 +26,11 @@ from gelijk.algorithms.models import (
     AssessmentTemplate,
     PublicationEvent,
 )
+from gelijk.algorithms.services import actor_of as _actor
+from gelijk.algorithms.services import refusals_audited, require
 from gelijk.algorithms.standard import Standard, load
-from gelijk.algorithms.workflow import Refused, State, WorkflowError
-from gelijk.core import access, audit
+from gelijk.algorithms.workflow import State, WorkflowError
+from gelijk.core import audit
 
 Origin = AlgorithmVersion.Origin
 
@@ -160,18 +163,10 @@ def _unique_slug(hint: str) -> str:
 
 
 def _require(user, permission: str, obj, message: str) -> None:
-    """Refuse with a specific message (and an audit entry) when the user lacks the right."""
-    if access.can(user, permission, obj):
-        return
-    audit.record(
-        audit.Action.ACCESS_DENIED,
-        obj=obj,
-        result=audit.Result.DENIED,
-        detail={"permission": permission},
-    )
-    raise Refused(message, field="action")
+    require(user, permission, obj, message, object_type="algorithms.Algorithm")
 
 
+@refusals_audited
 @transaction.atomic
 def algorithm_create(
     *,
@@ -200,10 +195,12 @@ def algorithm_create(
         audit.Action.CREATE,
         obj=algorithm,
         detail={"version": version.number, "origin": origin, "name": version.name},
+        actor=_actor(user),
     )
     return version
 
 
+@refusals_audited
 @transaction.atomic
 def algorithm_owner_set(algorithm: Algorithm, *, user, owner, department) -> Algorithm:
     """Who is responsible (reminders go to the owner). Not part of the register record."""
@@ -221,6 +218,7 @@ def algorithm_owner_set(algorithm: Algorithm, *, user, owner, department) -> Alg
                 "department": getattr(department, "pk", None),
             },
         },
+        actor=_actor(user),
     )
     return algorithm
 
@@ -229,6 +227,7 @@ def _changed_fields(before: dict, after: dict) -> list[str]:
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
+@refusals_audited
 @transaction.atomic
 def algorithm_version_save(
     algorithm: Algorithm,
@@ -274,10 +273,12 @@ def algorithm_version_save(
             "origin": origin,
             "fields": _changed_fields(latest.record if latest else {}, cleaned),
         },
+        actor=_actor(user),
     )
     return version
 
 
+@refusals_audited
 @transaction.atomic
 def algorithm_version_restore(algorithm: Algorithm, version: AlgorithmVersion, *, user):
     """A new version with the record of an older one (nothing is overwritten)."""
@@ -388,6 +389,7 @@ def add_months(moment, months: int):
     return moment.replace(year=year, month=month0 + 1, day=day)
 
 
+@refusals_audited
 @transaction.atomic
 def publication_transition(
     algorithm: Algorithm, *, user, action: str, reason: str = ""
@@ -439,7 +441,12 @@ def publication_transition(
                 label = standard.field(key).label if key in standard.keys else ""
                 messages.append(f"{label}: {message}" if label else message)
             raise WorkflowError(
-                _("Publiceren kan nog niet: er ontbreken %(n)s zaken.") % {"n": len(messages)},
+                ngettext(
+                    "Publiceren kan nog niet: er is nog %(n)s punt open.",
+                    "Publiceren kan nog niet: er zijn nog %(n)s punten open.",
+                    len(messages),
+                )
+                % {"n": len(messages)},
                 messages=messages,
             )
     event = _event(algorithm, version, action, state, t.target, user, reason)
@@ -464,6 +471,7 @@ def publication_transition(
             "to": t.target,
             "reason": reason,
         },
+        actor=_actor(user),
     )
     return event
 
@@ -499,6 +507,7 @@ class ImportRejected(WorkflowError):
         self.items = items
 
 
+@refusals_audited
 @transaction.atomic
 def register_import(*, user, payload, source: str) -> ImportOutcome:
     """Import one or more records (standard or register format), all or nothing. A record
@@ -547,6 +556,7 @@ def register_import(*, user, payload, source: str) -> ImportOutcome:
             "updated": [v.algorithm.slug for v in outcome.updated],
             "unchanged": [a.slug for a in outcome.unchanged],
         },
+        actor=_actor(user),
     )
     return outcome
 

@@ -46,7 +46,8 @@ def reassessment_due(now: datetime | None = None) -> list[tuple[Assessment, date
         if newest[key].pk != signed.pk:
             continue  # a re-assessment has been started
         when = due_date(signed)
-        if when <= now:
+        # Due on the calendar day: the morning job reminds on the anniversary itself.
+        if timezone.localtime(when).date() <= timezone.localtime(now).date():
             due.append((signed, when))
     return due
 

@@ -18,7 +18,9 @@ def status_for(exc: workflow.WorkflowError) -> int:
 
 def form_errors(form, exc: workflow.WorkflowError) -> None:
     """Put the refusal on the form: on its field when the form has it, else at the top."""
-    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    fields = getattr(form, "fields", {})
+    visible = exc.field in fields and not fields[exc.field].widget.is_hidden
+    field = exc.field if visible else None
     if len(exc.messages) > 1 or exc.messages[0] != exc.message:
         form.add_error(field, exc.message)
         for message in exc.messages:
