@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("gelijk.core.urls")),
     path("", include("gelijk.reporting.urls")),
     path("", include("gelijk.algorithms.urls")),
+    path("", include("gelijk.language.urls")),
 ]
 
 if getattr(settings, "OIDC_RP_CLIENT_ID", None):

@@ -15,6 +15,7 @@ APPEND_ONLY_TABLES: list[str] = [
     "algorithms_algorithmversion",
     "algorithms_publicationevent",
     "algorithms_assessmentevent",
+    "language_letterversion",
 ]
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gelijk.core",
     "gelijk.reporting",
     "gelijk.algorithms",
+    "gelijk.language",
 ]
 
 MIDDLEWARE = [
