@@ -79,7 +79,10 @@ def seed(seed: int) -> dict:
     from gelijk.reporting.models import Case
     from gelijk.reporting.services import cases as svc
 
+    from gelijk.core.roles import sync_roles
+
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    sync_roles()  # the demo handler acts through the access layer: its role must be in force
     handler = get_user_model().objects.filter(username="klachtbehandelaar").first()
     districts = list(District.objects.all())
     now = timezone.now()
