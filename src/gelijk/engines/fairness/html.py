@@ -147,7 +147,12 @@ def _svg(spec: dict[str, Any], label_id: str) -> str:
                 "labelFontSize": 12,
                 "titleFontSize": 12,
             },
-            "legend": {"labelColor": "#1a1a1a", "titleColor": "#1a1a1a", "labelLimit": 400},
+            "legend": {
+                "labelColor": "#1a1a1a",
+                "titleColor": "#1a1a1a",
+                "labelLimit": 400,
+                "orient": "bottom",
+            },
             "view": {"stroke": None},
             "locale": {
                 "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€", ""]}
@@ -208,7 +213,7 @@ def _ratio_chart(rows: list[dict[str, Any]], label_id: str, band) -> str | None:
                     },
                 },
                 {
-                    "mark": {"type": "point", "filled": True, "size": 70},
+                    "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
                     "encoding": {
                         "y": {"field": "group", "type": "nominal", "title": None},
                         "x": {"field": "ratio", "type": "quantitative", **x},
