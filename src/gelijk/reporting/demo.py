@@ -75,11 +75,10 @@ def seed(seed: int) -> dict:
     from django.contrib.auth import get_user_model
 
     from gelijk.core.models import District
+    from gelijk.core.roles import sync_roles
     from gelijk.reporting.choices import ContactKind, Ground, Kind, Theme
     from gelijk.reporting.models import Case
     from gelijk.reporting.services import cases as svc
-
-    from gelijk.core.roles import sync_roles
 
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     sync_roles()  # the demo handler acts through the access layer: its role must be in force
