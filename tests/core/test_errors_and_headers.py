@@ -82,3 +82,15 @@ def test_skip_link_and_landmarks(anon):
     assert 'class="utrecht-skip-link' in body and 'href="#main"' in body
     assert '<main id="main"' in body
     assert "<header" in body and "<footer" in body and "<nav" in body
+
+
+def test_field_errors_are_announced_and_linked():
+    from gelijk.core.forms import TokenForm
+
+    form = TokenForm({"code": "12"})
+    assert not form.is_valid()
+    html = form.render()
+    assert 'aria-describedby="id_code_helptext id_code_error"' in html
+    assert 'id="id_code_error"' in html and 'id="id_code_helptext"' in html
+    assert 'href="#id_code"' in html  # the error summary links to the field
+    assert 'role="alert"' in html

@@ -35,10 +35,8 @@ def widget_kind(widget: forms.Widget) -> str:
 
 
 class NLDSBoundField(BoundField):
-    """Adds NLDS classes and points aria-describedby at both the hint and the error."""
-
-    def error_id(self) -> str:
-        return f"{self.auto_id}_error"
+    """Adds the NLDS classes. (Django 5.2 itself points aria-describedby at the hint and
+    at the error, whose ids our field template uses: ``<id>_helptext`` and ``<id>_error``.)"""
 
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
@@ -48,9 +46,6 @@ class NLDSBoundField(BoundField):
                 existing = attrs.get("class", widget.attrs.get("class", ""))
                 attrs["class"] = f"{existing} {_WIDGET_CLASSES[cls]}".strip()
                 break
-        if self.errors and not self.use_fieldset:
-            described = [attrs.get("aria-describedby", ""), self.error_id()]
-            attrs["aria-describedby"] = " ".join(d for d in described if d)
         return attrs
 
     @property
