@@ -53,6 +53,10 @@ NOT_PAGES: dict[str, str] = {
     "algorithms:api-detail": "JSON API",
     "algorithms:api-versions": "JSON API",
     "algorithms:api-transition": "JSON API",
+    # language (tests/language cover these)
+    "language:version-scan": "POST-only action",
+    "language:batch-start": "POST-only action",
+    "language:rule-deactivate": "POST-only action",
 }
 
 
@@ -210,3 +214,41 @@ def _instrument_create() -> dict:
 @sample("algorithms:instrument-edit")
 def _instrument_edit() -> dict:
     return {"pk": _algorithms_demo()["process"].instruments.first().pk}
+
+
+# --- language: the demo library holds a letter with two versions and finished batch scans ----
+
+
+def _language_demo():
+    from gelijk.core.demo import seed_all
+    from gelijk.language.models import Letter, ScanBatch
+
+    title = "Laatste waarschuwing grofvuil naast de container"
+    if not Letter.objects.filter(title=title).exists():
+        seed_all(2026, only=["core", "language"])
+    return {"letter": Letter.objects.get(title=title), "batch": ScanBatch.objects.first()}
+
+
+@sample("language:letter")
+def _language_letter() -> dict:
+    return {"pk": _language_demo()["letter"].pk}
+
+
+@sample("language:version-new")
+def _language_version_new() -> dict:
+    return {"pk": _language_demo()["letter"].pk}
+
+
+@sample("language:diff")
+def _language_diff() -> dict:
+    return {"pk": _language_demo()["letter"].pk}
+
+
+@sample("language:version")
+def _language_version() -> dict:
+    return {"pk": _language_demo()["letter"].pk, "number": 1}
+
+
+@sample("language:batch")
+def _language_batch() -> dict:
+    return {"pk": _language_demo()["batch"].pk}

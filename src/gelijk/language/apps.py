@@ -20,8 +20,8 @@ class LanguageConfig(AppConfig):
     verbose_name = _("Taalscan")
 
     def ready(self) -> None:
-        from gelijk.core import roles
-        from gelijk.language import policies, processing  # noqa: F401
+        from gelijk.core import navigation, roles
+        from gelijk.language import demo, policies, processing  # noqa: F401
 
         policies.register()
         for role in WRITERS:
@@ -29,3 +29,7 @@ class LanguageConfig(AppConfig):
         roles.grant("beheerder", policies.MANAGE_LIBRARY, policies.RUN_BATCH, policies.MANAGE_RULES)
         roles.grant("analist", policies.MANAGE_LIBRARY, policies.RUN_BATCH, policies.MANAGE_RULES)
         roles.grant("teamleider", policies.RUN_BATCH)
+
+        navigation.add_office(
+            navigation.NavItem(_("Taalscan"), "language:scan", policies.USE, order=40)
+        )

@@ -17,7 +17,7 @@ RUN_BATCH = "language.run_batch"
 MANAGE_RULES = "language.manage_rules"
 
 
-def _team_id(user) -> int | None:
+def team_id(user) -> int | None:
     from gelijk.core.models import StaffProfile
 
     return StaffProfile.objects.filter(user_id=user.pk).values_list("team_id", flat=True).first()
@@ -42,7 +42,7 @@ class LetterPolicy(access.Policy):
         letter = self.letter_of(obj)
         if letter.owner_id == user.pk or letter.team_id is None:
             return True
-        return letter.team_id == _team_id(user)
+        return letter.team_id == team_id(user)
 
 
 def register() -> None:

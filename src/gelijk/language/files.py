@@ -1,0 +1,218 @@
+"""Uploaded letters: checked by size and content, read by the engine, refused in Dutch.
+
+The engine reads .txt, .html, .docx, .odt and .pdf from a path and raises ``InputError``
+with an English message. Here the bytes are first checked against their name (a PDF called
+``brief.docx`` is refused before any reader runs), then written to a private temporary folder
+that is removed straight after reading, and any engine message is put into plain Dutch.
+Nothing of the file is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tempfile
+from pathlib import Path, PurePath
+
+import filetype
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from gelijk.engines.errors import InputError
+from gelijk.engines.language import SUPPORTED_EXTENSIONS, Document, read_document
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_EXPECTED = {".docx": DOCX, ".odt": ODT}
+
+
+class FileRefused(Exception):
+    """An uploaded file that cannot be scanned; the message is Dutch, for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "GELIJK_LANGUAGE_MAX_UPLOAD_MB", 2) * 1024 * 1024
+
+
+def max_text_chars() -> int:
+    return getattr(settings, "GELIJK_LANGUAGE_MAX_TEXT_CHARS", 100_000)
+
+
+def shown_name(name: str) -> str:
+    """The file's own name (no folders), short enough to show."""
+    return PurePath((name or "bestand").replace("\\", "/")).name[:120] or "bestand"
+
+
+def _content_label(mime: str) -> str:
+    if mime == "application/pdf":
+        return _("een PDF")
+    if mime == DOCX:
+        return _("een Word-bestand (.docx)")
+    if mime == ODT:
+        return _("een OpenDocument-tekst (.odt)")
+    if mime.startswith("image/"):
+        return _("een afbeelding")
+    if mime == "application/zip":
+        return _("een zip-bestand")
+    return _("een ander soort bestand (%(mime)s)") % {"mime": mime}
+
+
+def _mismatch(name: str, mime: str) -> FileRefused:
+    return FileRefused(
+        _(
+            "‘%(name)s’ heeft een naam die niet past bij de inhoud: het is %(real)s. "
+            "Geef het bestand de juiste naam of kies een ander bestand."
+        )
+        % {"name": name, "real": _content_label(mime)}
+    )
+
+
+def check_content(name: str, data: bytes) -> str:
+    """Raise ``FileRefused`` when size, type or content is wrong; return the extension."""
+    if len(data) > max_upload_bytes():
+        raise FileRefused(
+            _("‘%(name)s’ is te groot (%(size)s MB). Het maximum is %(max)s MB.")
+            % {
+                "name": name,
+                "size": f"{len(data) / 2**20:.1f}".replace(".", ","),
+                "max": max_upload_bytes() // 2**20,
+            }
+        )
+    extension = PurePath(name).suffix.lower()
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise FileRefused(
+            _(
+                "‘%(name)s’ is een soort bestand dat de taalscan niet kan lezen. "
+                "Gebruik .txt, .html, .docx, .odt of .pdf."
+            )
+            % {"name": name}
+        )
+    if not data.strip():
+        raise FileRefused(_("‘%(name)s’ is leeg.") % {"name": name})
+    guess = filetype.guess(data)
+    mime = guess.mime if guess else ""
+    if extension == ".pdf":
+        if not data.startswith(b"%PDF-"):
+            raise (
+                _mismatch(name, mime)
+                if mime
+                else FileRefused(
+                    _("‘%(name)s’ is geen PDF, ook al eindigt de naam op .pdf.") % {"name": name}
+                )
+            )
+    elif extension in _EXPECTED:
+        # An old binary Word file or a password-protected one: the engine explains which.
+        if not data.startswith(_OLE_MAGIC):
+            if mime and mime != _EXPECTED[extension]:
+                raise _mismatch(name, mime)
+            if not data.startswith(_ZIP_MAGIC):
+                raise FileRefused(
+                    _("‘%(name)s’ is geen %(ext)s-bestand, ook al eindigt de naam zo.")
+                    % {"name": name, "ext": extension}
+                )
+    elif mime:  # .txt or .html that is really a known binary type
+        raise _mismatch(name, mime)
+    return extension
+
+
+# The engine's reading problems (after "<path>: "), in Dutch. Checked in order.
+_READ_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^the file is empty"), N_("‘%(name)s’ is leeg.")),
+    (
+        re.compile(r"^starts with a (?P<enc>\S+) byte-order mark but is not valid"),
+        N_(
+            "‘%(name)s’ begint als %(enc)s-tekst, maar de rest is geen geldige %(enc)s. "
+            "Sla het bestand opnieuw op als UTF-8."
+        ),
+    ),
+    (
+        re.compile(r"^contains binary data, not text"),
+        N_("‘%(name)s’ bevat geen tekst maar binaire gegevens. Is het echt een tekstbestand?"),
+    ),
+    (
+        re.compile(r"^unknown text encoding"),
+        N_(
+            "De tekenset van ‘%(name)s’ is onbekend: het is geen UTF-8 en geen West-Europese "
+            "tekenset. Sla het bestand op als UTF-8."
+        ),
+    ),
+    (
+        re.compile(r"has no text \(empty or only white space\)"),
+        N_("In ‘%(name)s’ staat geen tekst."),
+    ),
+    (
+        re.compile(r"^is password-protected or in an old binary format, not a (?P<ext>\S+) file"),
+        N_(
+            "‘%(name)s’ is beveiligd met een wachtwoord of is in een oud formaat opgeslagen "
+            "(zoals .doc). Haal het wachtwoord weg en sla het op als %(ext)s."
+        ),
+    ),
+    (
+        re.compile(r"^is not a valid (?P<ext>\S+) file"),
+        N_(
+            "‘%(name)s’ is geen geldig %(ext)s-bestand: het is beschadigd of een ander soort "
+            "bestand."
+        ),
+    ),
+    (
+        re.compile(r"^is password-protected"),
+        N_("‘%(name)s’ is beveiligd met een wachtwoord. Gebruik een kopie zonder wachtwoord."),
+    ),
+    (
+        re.compile(r"^could not be read as (?P<ext>\S+)"),
+        N_("‘%(name)s’ kan niet worden gelezen als %(ext)s. Het bestand is misschien beschadigd."),
+    ),
+    (
+        re.compile(r"^the PDF has no text layer"),
+        N_(
+            "In de PDF ‘%(name)s’ staat geen tekst die de scan kan lezen (is het een scan of "
+            "foto?). Gebruik het oorspronkelijke document."
+        ),
+    ),
+]
+
+
+def dutch_read_problem(name: str, problem: str) -> str:
+    """The engine's English reading problem for file ``name``, in Dutch."""
+    for pattern, template in _READ_PROBLEMS:
+        m = pattern.search(problem)
+        if m:
+            values = {"name": name, **{k: v.rstrip(";,") for k, v in m.groupdict().items()}}
+            return _(template) % values
+    return _("‘%(name)s’ kan niet worden gelezen (%(problem)s).") % {
+        "name": name,
+        "problem": problem,
+    }
+
+
+def read_upload(name: str, data: bytes) -> Document:
+    """Check and read an uploaded letter; the Document carries the shown file name."""
+    shown = shown_name(name)
+    extension = check_content(shown, data)
+    with tempfile.TemporaryDirectory(prefix="gelijk-taalscan-") as folder:
+        path = Path(folder) / f"upload{extension}"
+        path.write_bytes(data)
+        try:
+            document = read_document(path)
+        except InputError as exc:
+            problem = str(exc).removeprefix(f"{path}: ")
+            raise FileRefused(dutch_read_problem(shown, problem)) from None
+    return dataclasses.replace(document, path=shown)
+
+
+def library_text(document: Document) -> str:
+    """The text to store for a library letter read from a file.
+
+    In .docx/.odt every paragraph is a line and ends a sentence; stored as plain text, a
+    blank line between paragraphs keeps that meaning for every later scan."""
+    text = document.text.replace("\r\n", "\n")
+    if document.hard_line_breaks:
+        text = "\n\n".join(p.strip() for p in text.split("\n") if p.strip())
+    return text.strip()
