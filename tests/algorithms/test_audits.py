@@ -167,6 +167,7 @@ def test_metrics_audit_runs_the_engine_and_keeps_its_report(people, dataset, fra
         k=settings.GELIJK_SMALL_CELL_K,
     ).to_dict()
     assert row.report == expected
+    assert row.report_html.startswith("<!DOCTYPE html>") and "Overvecht" in row.report_html
     assert row.summary["disparities"] == len(expected["disparities"])
     entry = AuditEntry.objects.filter(object_type="algorithms.BiasAudit", action="change").last()
     assert entry.detail["status"] == "klaar" and entry.actor == "system"

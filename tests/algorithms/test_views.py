@@ -251,6 +251,11 @@ def test_audit_pages_from_upload_to_report(as_user, people, draft):
     assert "Groepen naar wijk" in page and "buiten de band" in page
     report = c.get(reverse("algorithms:audit-json", args=[audit.pk]))
     assert report.json()["kind"] == "bias-metrics"
+    html = c.get(reverse("algorithms:audit-html", args=[audit.pk]))
+    assert html["Content-Disposition"] == f'attachment; filename="bias-audit-{audit.pk}.html"'
+    assert b"<svg" in html.content
+    exports = AuditEntry.objects.filter(action="export", object_type="algorithms.BiasAudit")
+    assert exports.count() == 2
     assert as_user("handhaver").get(ok["Location"]).status_code == 403
 
 

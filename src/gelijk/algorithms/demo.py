@@ -380,7 +380,7 @@ ANSWERS = {
         "toelichting-analyse": (
             "De bias-audit in Gelijk: de selectiekans in Overvecht, Zuidwest en Noordwest is "
             "ruim 2,5 keer die in de Binnenstad, bij gelijke overtredingskans. Voor eigenaren "
-            "van buiten de EU is de verhouding ongeveer 1,6."
+            "van buiten de EU is de verhouding ongeveer 1,5."
         ),
         "legitiem-doel": "Toezicht op de Alcoholwet en de openbare orde.",
         "geschikt": "ja",

@@ -443,9 +443,7 @@ def _run_engine(audit_row: BiasAudit, frame: pd.DataFrame) -> tuple[dict, str, d
             k=k,
         )
         summary = scan_summary(report.to_dict())
-    render = getattr(fairness, "render_html", None)
-    html = render(report) if render is not None else ""
-    return report.to_dict(), html, summary
+    return report.to_dict(), fairness.render_html(report), summary
 
 
 def audit_run(audit_id: int) -> BiasAudit:
