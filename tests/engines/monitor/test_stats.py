@@ -13,6 +13,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from gelijk.engines.monitor.stats import (
     bh_qvalues,
+    binomial_two_sided,
     mh_odds_ratio,
     mh_rate_ratio,
     poisson_rate_ratio,
@@ -74,6 +75,15 @@ def test_poisson_rate_ratio_exact_test_and_interval():
     se = math.sqrt(1 / 60 + 1 / 40)
     assert c.ci_high == pytest.approx(1.5 * math.exp(1.959964 * se), rel=1e-6)
     assert c.mde == pytest.approx(math.exp(2.801585 * se), rel=1e-5)
+
+
+@given(st.integers(0, 300), st.integers(1, 300), st.floats(0.01, 0.99))
+@settings(max_examples=80, deadline=None)
+def test_exact_binomial_p_value_equals_scipy(x, n, p0):
+    x = min(x, n)
+    assert binomial_two_sided(x, n, p0) == pytest.approx(
+        sps.binomtest(x, n, p0).pvalue, rel=1e-9, abs=1e-12
+    )
 
 
 def test_mantel_haenszel_rate_ratio_of_one_stratum_is_the_crude_ratio():

@@ -42,7 +42,9 @@ class GLMFit:
 
     @property
     def se(self) -> np.ndarray:
-        return np.sqrt(np.diag(self.cov))
+        """Standard errors; inf where the information matrix is singular (separated data)."""
+        var = np.diag(self.cov)
+        return np.where(var > 0, np.sqrt(np.where(var > 0, var, 1.0)), np.inf)
 
     @property
     def dispersion(self) -> float:

@@ -45,18 +45,17 @@ class NaturalSpline:
     """A fixed natural cubic spline basis (knots set at construction)."""
 
     def __init__(self, interior_knots: np.ndarray, lower: float, upper: float) -> None:
-        self.interior = np.asarray(interior_knots, dtype=float)
         self.lower = float(lower)
         self.upper = float(upper)
+        # With few distinct values quantile knots coincide; a repeated knot would break the
+        # smoothness the basis relies on, so duplicates are merged (fewer degrees of freedom).
+        knots = np.unique(np.asarray(interior_knots, dtype=float))
+        self.interior = knots[(knots > self.lower) & (knots < self.upper)]
         self._t = np.concatenate([[self.lower] * 4, self.interior, [self.upper] * 4])
         n_basis = len(self._t) - 4
-        eye = np.eye(n_basis)
-        second = np.array(
-            [
-                [BSpline(self._t, eye[j], 3).derivative(2)(pt) for j in range(n_basis)]
-                for pt in (self.lower, self.upper)
-            ]
-        )[:, 1:]
+        # All basis functions at once (vector-valued spline), second derivative at both ends.
+        curvature = BSpline(self._t, np.eye(n_basis), 3).derivative(2)
+        second = curvature(np.array([self.lower, self.upper]))[:, 1:]
         q, _ = np.linalg.qr(second.T, mode="complete")
         self._proj = q[:, 2:]
 

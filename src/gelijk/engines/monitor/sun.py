@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import astral
@@ -28,20 +29,16 @@ def _minutes(t: dt.datetime, day: dt.date) -> float:
     return (t.replace(tzinfo=None) - midnight.replace(tzinfo=None)).total_seconds() / 60
 
 
+@lru_cache(maxsize=8192)
+def _day(day: dt.date) -> tuple[float, float, float, float]:
+    s = astral.sun.sun(_OBSERVER, day, tzinfo=_TZ)
+    return tuple(_minutes(s[k], day) for k in ("dawn", "sunrise", "sunset", "dusk"))
+
+
 def sun_times(dates: Iterable[dt.date]) -> pd.DataFrame:
     """One row per date: ``date, dawn, sunrise, sunset, dusk`` (local minutes after midnight)."""
-    rows = []
-    for day in sorted(set(dates)):
-        s = astral.sun.sun(_OBSERVER, day, tzinfo=_TZ)
-        rows.append(
-            {
-                "date": day,
-                "dawn": _minutes(s["dawn"], day),
-                "sunrise": _minutes(s["sunrise"], day),
-                "sunset": _minutes(s["sunset"], day),
-                "dusk": _minutes(s["dusk"], day),
-            }
-        )
+    days = sorted(set(dates))
+    rows = [(day, *_day(day)) for day in days]
     return pd.DataFrame(rows, columns=["date", "dawn", "sunrise", "sunset", "dusk"])
 
 

@@ -34,6 +34,7 @@ from gelijk.engines.monitor.stats import (
     Comparison,
     mh_rate_ratio,
     poisson_rate_ratio,
+    safe_exp,
 )
 
 BINNENSTAD = "WK034406"
@@ -100,7 +101,7 @@ def ecological(
     frame = pop.set_index("district_code").join(counts.rename("n"), how="inner").dropna()
     frame = frame[frame["population"] > 0]
     d = len(frame)
-    if d < 4:
+    if d < 4 or frame["n"].sum() == 0:
         return Comparison(None, None, None, None, None, "quasi_poisson"), {"wijken": d}
     x = np.column_stack([np.ones(d), frame[share].to_numpy() * 10])
     fit = fit_poisson(
@@ -116,11 +117,11 @@ def ecological(
     p = float(2 * sps.t.sf(abs(b / se), df))
     return (
         Comparison(
-            math.exp(b),
-            math.exp(b - tq * se),
-            math.exp(b + tq * se),
+            safe_exp(b),
+            safe_exp(b - tq * se),
+            safe_exp(b + tq * se),
             p,
-            math.exp(Z_MDE * se),
+            safe_exp(Z_MDE * se),
             "quasi_poisson_t",
         ),
         {"wijken": d, "dispersion": fit.dispersion},

@@ -38,6 +38,8 @@ from gelijk.engines.monitor.stats import normal_effect
 from gelijk.engines.monitor.sun import dst_change_dates, sun_times
 
 VISIBLE_GROUPS = ("perceived_origin", "age_band", "sex")
+#: A standard error of the log odds ratio above this means separated data, not an estimate.
+MAX_SE = 5.0
 MODELS = (
     ("vod_odds_ratio", False, False),
     ("vod_odds_ratio_district", True, False),
@@ -113,6 +115,8 @@ def fit_vod(
     x = np.column_stack(parts)
     fit = fit_binomial(x, data["y"].to_numpy(), data["n"].to_numpy(), names)
     b, se = fit.estimate("dark")
+    if not fit.converged or not se < MAX_SE:
+        raise InputError("the model does not converge (a group is absent in light or dark)")
     return b, se, int(data["n"].sum())
 
 
