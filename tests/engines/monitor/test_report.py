@@ -89,7 +89,7 @@ def test_small_cells_are_withheld(small_report):
 
 def test_missing_group_column_and_unknown_reference_are_clear_errors(small_report):
     _, _, loaded = small_report
-    with pytest.raises(InputError, match="perceived_origin.*pilot"):
+    with pytest.raises(InputError, match=r"perceived_origin.*pilot"):
         run_report(loaded, replace(FAST, group="perceived_origin"))
     with pytest.raises(InputError, match="reference level '99-100'"):
         run_report(loaded, replace(FAST, reference="99-100"))

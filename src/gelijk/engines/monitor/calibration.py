@@ -19,7 +19,7 @@ which is not a group disparity; the report's text says so to its readers too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
