@@ -97,7 +97,11 @@ class ScanForm(TextOrFileForm):
 
 
 class LetterForm(TextOrFileForm):
-    title = forms.CharField(label=_("Titel"), max_length=200)
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        error_messages={"required": _("Geef de brief een titel.")},
+    )
     kind = forms.ChoiceField(
         label=_("Soort tekst"), choices=Kind.choices, initial=Kind.LETTER, widget=forms.RadioSelect
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import wraps
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -36,6 +37,23 @@ class LanguageError(Exception):
         self.message = message
         self.field = field
         self.details = list(details)
+
+
+def _guarded(permission: str, target: Callable | None = None):
+    """Check ``permission`` (on the object ``target`` picks from the arguments) before the
+    service's transaction opens, so the audit entry of a refusal is not rolled back with it."""
+
+    def decorator(func):
+        atomic = transaction.atomic(func)
+
+        @wraps(func)
+        def wrapper(*args, user, **kwargs):
+            access.require(user, permission, target(*args) if target else None)
+            return atomic(*args, user=user, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 # --------------------------------------------------------------------------- scanning
@@ -95,7 +113,8 @@ def _scan_row(
 
 # --------------------------------------------------------------------------- the library
 
-_BSN_CANDIDATE = re.compile(r"(?<![\d.,-])(\d{9})(?![\d.,-])")
+# Nine digits on their own (not part of an amount such as 1.234.567,89 or a longer number).
+_BSN_CANDIDATE = re.compile(r"(?<![\d.,-])(\d{9})(?![\d,-]|\.\d)")
 
 
 def _looks_like_bsn(digits: str) -> bool:
@@ -137,7 +156,7 @@ def _check_team(user, team) -> None:
         raise LanguageError(_("U kunt alleen brieven voor uw eigen team toevoegen."), field="team")
 
 
-@transaction.atomic
+@_guarded(policies.EDIT)
 def letter_create(
     *,
     user,
@@ -150,7 +169,6 @@ def letter_create(
     at: datetime | None = None,
 ) -> Letter:
     """A new standard letter with its first version, scanned straight away."""
-    access.require(user, policies.EDIT)
     title = " ".join((title or "").split())
     if not title:
         raise LanguageError(_("Geef de brief een titel."), field="title")
@@ -197,7 +215,7 @@ def letter_create(
     return letter
 
 
-@transaction.atomic
+@_guarded(policies.EDIT, lambda letter: letter)
 def letter_add_version(
     letter: Letter,
     *,
@@ -208,7 +226,6 @@ def letter_add_version(
     at: datetime | None = None,
 ) -> LetterVersion:
     """Save a changed text as the next version and scan it. An unchanged text is refused."""
-    access.require(user, policies.EDIT, letter)
     text = check_letter_text(text)
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     latest = LetterVersion.objects.filter(letter=letter).order_by("-number").first()
@@ -246,10 +263,9 @@ def letter_add_version(
     return version
 
 
-@transaction.atomic
+@_guarded(policies.USE, lambda version: version)
 def version_scan(version: LetterVersion, *, user) -> LetterScan:
     """Scan a saved version again with today's rules."""
-    access.require(user, policies.USE, version)
     ruleset, fp = rulesets.active_ruleset()
     scan = _scan_row(version, ruleset, fp, user=user)
     audit.record(
@@ -264,13 +280,12 @@ def version_scan(version: LetterVersion, *, user) -> LetterScan:
 # --------------------------------------------------------------------------- batch scans
 
 
-@transaction.atomic
+@_guarded(policies.RUN_BATCH)
 def batch_create(
     *, user, letter_ids: Iterable[int] | None = None, at: datetime | None = None
 ) -> ScanBatch:
     """Record a batch of the whole library (``letter_ids`` None) or a selection. Refused while
     another batch is queued or running, so a double click starts one batch."""
-    access.require(user, policies.RUN_BATCH)
     busy = ScanBatch.objects.select_for_update().filter(
         status__in=[ScanBatch.Status.QUEUED, ScanBatch.Status.RUNNING]
     )
@@ -308,7 +323,7 @@ def batch_create(
     return batch
 
 
-@transaction.atomic
+@_guarded(policies.RUN_BATCH)
 def batch_start(*, user, letter_ids: Iterable[int] | None = None) -> ScanBatch:
     """Record a batch and queue its background scan."""
     batch = batch_create(user=user, letter_ids=letter_ids)
@@ -400,11 +415,10 @@ def rule_file_name(name: str) -> str:
     return f"{stem or 'eigen-regels'}.yaml"
 
 
-@transaction.atomic
+@_guarded(policies.MANAGE_RULES)
 def rulefile_upload(*, user, name: str, data: bytes) -> RuleFile:
     """Check a rule file with the built-in and the other active files, run its examples, and
     make it active (replacing an active file with the same name)."""
-    access.require(user, policies.MANAGE_RULES)
     shown = rule_file_name(name)
     if not (name or "").lower().endswith((".yaml", ".yml")):
         raise LanguageError(
@@ -465,9 +479,8 @@ def rulefile_upload(*, user, name: str, data: bytes) -> RuleFile:
     return row
 
 
-@transaction.atomic
+@_guarded(policies.MANAGE_RULES)
 def rulefile_deactivate(rule_file: RuleFile, *, user) -> RuleFile:
-    access.require(user, policies.MANAGE_RULES)
     row = RuleFile.objects.select_for_update().get(pk=rule_file.pk)
     if not row.active:
         raise LanguageError(_("Dit regelbestand staat al uit."))
