@@ -273,19 +273,24 @@ def _check_inputs(X, bias, features, protected):
             f"the bias variable {bias_name!r} must be numeric or true/false", column=bias_name
         )
     for c in features:
-        if X[c].nunique(dropna=False) < 2:
+        if _constant(X[c]):
             raise InputError(
                 f"feature {c!r} has the same value in every row, so it cannot separate "
                 "clusters; leave it out",
                 column=c,
             )
-    if bias_series.nunique() < 2:
+    if _constant(bias_series):
         raise InputError(
             f"the bias variable {bias_name!r} has the same value in every row; there is no "
             "difference to find",
             column=bias_name,
         )
     return X, bias_name, bias_series, features, protected
+
+
+def _constant(series: pd.Series) -> bool:
+    values = series.to_numpy()
+    return not (values != values[0]).any()
 
 
 def _y_from_bias(bias: pd.Series, higher_is_better: bool) -> np.ndarray:
