@@ -60,8 +60,8 @@ class MonitorConfig:
     vod_spline_df: int = 6
     vod_dst_window_days: int = 30
     threshold_chains: int = 4
-    threshold_warmup: int = 300
-    threshold_draws: int = 300
+    threshold_warmup: int = 250
+    threshold_draws: int = 250
     seed: int = 20240101
     survey_reference: str | None = None
     analyses: tuple[str, ...] = ANALYSES

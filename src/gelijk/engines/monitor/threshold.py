@@ -238,7 +238,7 @@ class ThresholdFit:
     parameterisation: str
 
 
-def _split_rhat(x: np.ndarray) -> np.ndarray:
+def split_rhat(x: np.ndarray) -> np.ndarray:
     """Split R-hat (Gelman et al. 2013, *BDA3* §11.4) for draws shaped (chains, draws, k)."""
     half = x.shape[1] // 2
     parts = np.concatenate([x[:, :half], x[:, half : 2 * half]], axis=0)
@@ -255,8 +255,8 @@ def fit_threshold(
     data: ThresholdData,
     *,
     chains: int = 4,
-    warmup: int = 300,
-    draws: int = 300,
+    warmup: int = 250,
+    draws: int = 250,
     seed: int = 0,
 ) -> ThresholdFit:
     """Sample the posterior of the fast threshold test (see the module docstring)."""
@@ -291,7 +291,7 @@ def fit_threshold(
         thresholds=thr,
         search_rate=sr,
         hit_rate=hr,
-        rhat_max=float(_split_rhat(thr.reshape(chains, draws, -1)).max()),
+        rhat_max=float(split_rhat(thr.reshape(chains, draws, -1)).max()),
         acceptance=stats["acceptance"],
         divergences=stats["divergences"],
         step_size=stats["step_size"],

@@ -38,11 +38,14 @@ from gelijk.engines.monitor import nl
 from gelijk.engines.monitor.aggregate import Filter
 from gelijk.engines.monitor.config import Context
 from gelijk.engines.monitor.glm import fit_binomial, treatment_dummies
-from gelijk.engines.monitor.result import SCOPE_NL, SCOPES, AnalysisResult, Result, make_result
+from gelijk.engines.monitor.result import SCOPE_NL, AnalysisResult, Result, make_result
 from gelijk.engines.monitor.stats import Z_CI, Z_MDE, Comparison, two_sided_normal_p
 
 FEATURES = ("district_code", "hour_block", "day_type", "action_type")
 PROPENSITY_RIDGE = 0.1
+#: Reactive actions are sent to an officer by a call, so who is met there says little about the
+#: officer's choices; they enter through "all" (with initiative as a circumstance).
+OFFICER_SCOPES = ("all", "proactive")
 #: Minimum effective number of peer actions (Kish, of the propensity weights) for a test.
 MIN_PEER_ESS = 100
 
@@ -204,7 +207,7 @@ def _run(ctx: Context) -> AnalysisResult:
             summary="Er is geen kolom officer_id; een vergelijking per handhaver kan niet.",
         )
     results: list[Result] = []
-    for scope in SCOPES:
+    for scope in OFFICER_SCOPES:
         results += _units(ctx, scope, "officer_id", ctx.config.min_officer_actions)
         if "team" in cols:
             results += _units(ctx, scope, "team", ctx.config.min_officer_actions)
