@@ -450,12 +450,10 @@ class PilotRow:
 
 
 def _latest_by_template(assessments) -> dict[str, Assessment]:
+    """The newest assessment per framework (a re-assessment in progress shows as such)."""
     latest: dict[str, Assessment] = {}
     for a in sorted(assessments, key=lambda a: (a.created_at, a.pk)):
-        current = latest.get(a.template.key)
-        # A signed one stays the reference until a newer one is signed; a newer concept shows.
-        if current is None or a.created_at >= current.created_at:
-            latest[a.template.key] = a
+        latest[a.template.key] = a
     return latest
 
 
@@ -471,6 +469,8 @@ def pilot_overview(user) -> dict:
             "algorithm__latest_version", "process"
         )
     )
+    # Deliberately not scoped by view_register: pilot viewers (teamleiders, handhavers) see
+    # only the status and date of each assessment here, never its answers.
     assessments = list(
         Assessment.objects.filter(
             Q(process__in=processes)
