@@ -142,3 +142,12 @@ def test_the_page_says_the_text_is_not_kept_and_needs_the_permission(client, sta
     response = writer.get(URL)
     assert response.status_code == 200
     assert "We bewaren uw tekst niet." in response.content.decode()
+
+
+def test_a_too_large_upload_is_refused_by_its_size(staff_client, settings):
+    settings.GELIJK_LANGUAGE_MAX_UPLOAD_MB = 1
+    client = staff_client("handhaver", department="vth", team="thor")
+    upload = SimpleUploadedFile("groot.txt", b"Beste bewoner. " * 140_000)
+    response = client.post(URL, {"kind": "auto", "min_severity": "suggestion", "file": upload})
+    assert response.status_code == 400
+    assert "‘groot.txt’ is te groot (2,0 MB). Het maximum is 1 MB." in response.content.decode()

@@ -74,17 +74,22 @@ def _mismatch(name: str, mime: str) -> FileRefused:
     )
 
 
-def check_content(name: str, data: bytes) -> str:
-    """Raise ``FileRefused`` when size, type or content is wrong; return the extension."""
-    if len(data) > max_upload_bytes():
+def check_size(name: str, size: int) -> None:
+    """Refuse a file over the limit; called with the upload's size before it is read."""
+    if size > max_upload_bytes():
         raise FileRefused(
             _("‘%(name)s’ is te groot (%(size)s MB). Het maximum is %(max)s MB.")
             % {
                 "name": name,
-                "size": f"{len(data) / 2**20:.1f}".replace(".", ","),
+                "size": f"{size / 2**20:.1f}".replace(".", ","),
                 "max": max_upload_bytes() // 2**20,
             }
         )
+
+
+def check_content(name: str, data: bytes) -> str:
+    """Raise ``FileRefused`` when size, type or content is wrong; return the extension."""
+    check_size(name, len(data))
     extension = PurePath(name).suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         raise FileRefused(

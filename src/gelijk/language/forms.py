@@ -60,6 +60,8 @@ class TextOrFileForm(forms.Form):
         if not upload:
             return upload
         try:
+            # Refuse a large file by its size before reading it into memory.
+            files.check_size(files.shown_name(upload.name), upload.size)
             self.document = files.read_upload(upload.name, upload.read())
         except files.FileRefused as exc:
             raise forms.ValidationError(exc.message) from None

@@ -34,9 +34,9 @@ def rules(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                row = services.rulefile_upload(
-                    user=request.user, name=upload.name, data=upload.read()
-                )
+                # Never read more than one byte over the limit: the service refuses it.
+                data = upload.read(services.MAX_RULE_FILE_BYTES + 1)
+                row = services.rulefile_upload(user=request.user, name=upload.name, data=data)
             except services.LanguageError as exc:
                 form.add_error("file", exc.message)
                 details = exc.details
