@@ -257,7 +257,6 @@ def _validate(
         text = _q(f.name + "__t")
         value, invalid = _field_sql(f, text, types[f.name], codes)
         outer.append(f"{value} AS {_q(f.name)}")
-        outer.append(f"{text} AS {_q(f.name + '__raw')}")
         flag = f"{f.name}__bad"
         outer.append(f"coalesce({invalid}, false) AS {_q(flag)}")
         flags.append((flag, f.name, _problem(f)))
@@ -277,7 +276,6 @@ def _validate(
         as_int = Field(c, "integer", False, True, "survey answer")
         value, invalid = _field_sql(as_int, text, "VARCHAR", codes)
         outer.append(f"{value} AS {_q(c)}")
-        outer.append(f"{text} AS {_q(c + '__raw')}")
         flag = f"{c}__bad"
         outer.append(f"coalesce({invalid}, false) AS {_q(flag)}")
         flags.append((flag, c, "not a whole number"))
@@ -306,14 +304,27 @@ def _validate(
     )
     errors: list[RowError] = []
     if invalid_rows:
+        # The raw text is fetched back from the input only for the listed rows.
         parts = [
-            f"SELECT __row, {_lit(name)} AS col, CAST({_q(name + '__raw')} AS VARCHAR) AS val, "  # noqa: S608 (identifiers quoted, values bound or escaped)
-            f"{_lit(problem)} AS problem FROM checked WHERE {flag_sql[fl]}"
+            f"SELECT __row, {_lit(name)} AS col, {_lit(problem)} AS problem "  # noqa: S608 (identifiers quoted, values escaped)
+            f"FROM checked WHERE {flag_sql[fl]}"
             for (fl, name, problem), n in zip(flags, per_flag, strict=True)
             if n
         ]
+        names = sorted({name for (_, name, _), n in zip(flags, per_flag, strict=True) if n})
+        value = (
+            "CASE f.col "
+            + " ".join(
+                f"WHEN {_lit(nm)} THEN NULLIF(trim(CAST(r.{_q(nm)} AS VARCHAR)), '')"
+                for nm in names
+            )
+            + " END"
+        )
         listing = con.execute(
-            " UNION ALL ".join(parts) + f" ORDER BY __row, col LIMIT {MAX_REPORTED_ERRORS}"
+            f"SELECT f.__row, f.col, {value}, f.problem FROM ("  # noqa: S608 (identifiers quoted, values bound or escaped)
+            + " UNION ALL ".join(parts)
+            + f' ORDER BY __row, col LIMIT {MAX_REPORTED_ERRORS}) f JOIN "raw" r '
+            "ON r.__row = f.__row ORDER BY f.__row, f.col"
         ).fetchall()
         errors = [RowError(int(r), c, v, p) for r, c, v, p in listing]
     report = ValidationReport(
@@ -462,14 +473,15 @@ def load_actions(
             typ = "TINYINT" if name in {"hit", "resident"} else "VARCHAR"
             out_cols.append(f"CAST(NULL AS {typ}) AS {_q(name)}")
         if name == "occurred_at":
-            out_cols.append("CAST(occurred_at AS DATE) AS local_date")
-            out_cols.append(
-                "CAST(hour(occurred_at) * 60 + minute(occurred_at) AS SMALLINT) AS local_minute"
-            )
+            # One time-zone conversion per row; date and clock minute from the local time.
+            local = "timezone('Europe/Amsterdam', occurred_at)"
+            out_cols.append(f"CAST({local} AS DATE) AS local_date")
+            out_cols.append(f"CAST(epoch({local}) % 86400 // 60 AS SMALLINT) AS local_minute")
     con.execute(
         "CREATE OR REPLACE TABLE actions AS SELECT "  # noqa: S608 (identifiers quoted, values bound or escaped)
         + ", ".join(out_cols)
-        + f" FROM checked WHERE {checked.valid_sql} ORDER BY __row"
+        # A filtered scan keeps insertion (= file) order: preserve_insertion_order is on.
+        + f" FROM checked WHERE {checked.valid_sql}"
     )
     con.execute("DROP TABLE checked")
     con.execute("DROP TABLE dups")

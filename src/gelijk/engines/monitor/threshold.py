@@ -46,6 +46,9 @@ from threadpoolctl import threadpool_limits
 from gelijk.engines.errors import InputError
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+#: Upper bound on leapfrog steps per iteration: bounds the cost when the posterior is very
+#: concentrated (millions of actions); mixing is then judged by R-hat, reported.
+MAX_LEAPFROG = 40
 #: Median searches per cell from which the centred parameterisation is used.
 CENTRED_MIN_SEARCHES = 20
 
@@ -118,12 +121,35 @@ class _Model:
         self.ls = self.slices["log_sigma"].start
         self.tc = self.slices["t"]
         self.tr = self.slices["t_r"]
+        self.mp = self.slices["mu_phi"].start
+        self.md = self.slices["mu_delta"].start
         self.raw = np.ones(pos, dtype=bool)  # coordinates with a standard-normal prior
         self.raw[self.ls] = False
         self.raw[self.tc] = False
 
+    def _model_coordinates(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Replace the sampled eta_H by mu_phi; also d mu_phi / d mu_delta and / d t_r[0].
+
+        The first coordinate is sampled as eta_H = logit of the hit rate of the reference cell
+        configuration (first group, first area at its group threshold):
+        mu_phi = eta_H - log Q(t0 - delta0) + log Q(t0), Q = 1 - Phi. This shear has Jacobian
+        1 and turns the ridge along which the data cannot tell phi from delta (they fix the hit
+        rate, not its two ingredients) into a nearly straight one, which the sampler follows.
+        """
+        t0 = theta[:, self.tr.start]
+        delta0 = np.exp(np.clip(theta[:, self.md], -30, 5))
+        u = t0 - delta0
+        mills_u = np.exp(_logpdf(u) - log_ndtr(-u))
+        mills_t = np.exp(_logpdf(t0) - log_ndtr(-t0))
+        out = theta.copy()
+        out[:, self.mp] = theta[:, self.mp] - log_ndtr(-u) + log_ndtr(-t0)
+        return out, -mills_u * delta0, mills_u - mills_t
+
     def unpack(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         """Cell-level quantities for a batch of parameter vectors (draws x dim)."""
+        return self._unpack_model(self._model_coordinates(theta)[0])
+
+    def _unpack_model(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         sigma = np.exp(np.clip(theta[:, self.ls : self.ls + 1], -30, 30))
         return {
             "eta_phi": theta @ self.a_phi,
@@ -139,8 +165,16 @@ class _Model:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return self._logp_grad(theta)
 
-    def _logp_grad(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        q = self.unpack(theta)
+    def _logp_grad(self, sampled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        theta, d_delta, d_t0 = self._model_coordinates(sampled)
+        lp, grad = self._logp_grad_model(theta)
+        g_mu = grad[:, self.mp]
+        grad[:, self.md] += g_mu * d_delta
+        grad[:, self.tr.start] += g_mu * d_t0
+        return lp, grad
+
+    def _logp_grad_model(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        q = self._unpack_model(theta)
         eta_phi, t, sigma = q["eta_phi"], q["t"], q["sigma"]
         eta_delta = np.clip(q["eta_delta"], -30, 5)
         log_phi = -np.logaddexp(0, -eta_phi)
@@ -336,7 +370,9 @@ def _hmc_loop(start, chol, warmup, draws, rng, logp_grad_y, centre):
     phase_end = warmup // 2
     warm_store = []
     for it in range(warmup + draws):
-        n_steps = int(np.clip(round(trajectory / np.median(eps) * rng.uniform(0.5, 1.5)), 1, 100))
+        n_steps = int(
+            np.clip(round(trajectory / np.median(eps) * rng.uniform(0.5, 1.5)), 1, MAX_LEAPFROG)
+        )
         e = eps[:, None]
         p0 = rng.normal(size=(chains, dim))
         y_new, p, g_new = y.copy(), p0.copy(), grad.copy()

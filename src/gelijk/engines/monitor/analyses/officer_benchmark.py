@@ -66,7 +66,8 @@ def _design(cells: pd.DataFrame, features: list[str]) -> tuple[np.ndarray, list[
 
 def _logistic(x, names, y, n, ridge=0.0) -> np.ndarray:
     keep = n > 0
-    fit = fit_binomial(x[keep], y[keep], n[keep], names, ridge=ridge, max_iter=50, tol=1e-10)
+    # Weights need a few significant digits, not maximum-likelihood precision.
+    fit = fit_binomial(x[keep], y[keep], n[keep], names, ridge=ridge, max_iter=30, tol=1e-7)
     eta = x @ fit.coef
     return 1 / (1 + np.exp(-eta))
 

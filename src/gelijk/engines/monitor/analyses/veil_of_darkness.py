@@ -48,7 +48,11 @@ MODELS = (
 
 
 def window_counts(ctx: Context, scope: str) -> pd.DataFrame:
-    """Counts per (date, minute, wijk, group) in the inter-twilight window, with ``dark``."""
+    """Counts per (dark, minute, wijk, group, DST period) in the inter-twilight window.
+
+    The grouped counts come per (date, minute); darkness depends on the date's dusk, so it is
+    decided here and the dates are then summed away (the models need no date).
+    """
     base = ctx.group_filters(scope)
     dates = ctx.counts(["date"], base)
     if dates.empty:
@@ -61,21 +65,33 @@ def window_counts(ctx: Context, scope: str) -> pd.DataFrame:
     )
     if frame.empty:
         return frame
-    frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    frame = frame.merge(sun, on="date", how="left")
-    frame = frame[(frame["minute"] >= sun["dusk"].min()) & (frame["minute"] <= sun["dusk"].max())]
-    twilight = (frame["minute"] > frame["sunset"]) & (frame["minute"] <= frame["dusk"])
-    frame = frame[~twilight].copy()
-    frame["dark"] = (frame["minute"] > frame["dusk"]).astype(int)
-    days = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
-    years = np.unique(days.astype("datetime64[Y]").astype(int) + 1970)
-    frame["period"] = None
+    day = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
+    sun_days = pd.to_datetime(sun["date"]).to_numpy().astype("datetime64[D]")
+    idx = np.searchsorted(sun_days, day)
+    minute = frame["minute"].to_numpy()
+    dusk = sun["dusk"].to_numpy()[idx]
+    sunset = sun["sunset"].to_numpy()[idx]
+    keep = (minute >= dusk.min()) & (minute <= dusk.max()) & ~((minute > sunset) & (minute <= dusk))
+    period = np.full(len(frame), "", dtype=object)
+    years = np.unique(day.astype("datetime64[Y]").astype(int) + 1970)
     window = ctx.config.vod_dst_window_days
     for change in dst_change_dates(int(y) for y in years):
-        near = np.abs((days - np.datetime64(change)).astype(int)) <= window
-        label = f"{change.year}-{'spring' if change.month == 3 else 'autumn'}"
-        frame.loc[near, "period"] = label
-    return frame
+        near = np.abs((day - np.datetime64(change)).astype(int)) <= window
+        period[near] = f"{change.year}-{'spring' if change.month == 3 else 'autumn'}"
+    out = pd.DataFrame(
+        {
+            "dark": (minute > dusk).astype(int),
+            "minute": minute,
+            "district_code": frame["district_code"].to_numpy(),
+            ctx.group: frame[ctx.group].to_numpy(),
+            "period": period,
+            "n": frame["n"].to_numpy(),
+        }
+    )[keep]
+    keys = ["dark", "minute", "district_code", ctx.group, "period"]
+    out = out.groupby(keys, sort=False)["n"].sum().reset_index()
+    out["period"] = out["period"].replace("", None)
+    return out
 
 
 def fit_vod(
