@@ -75,3 +75,49 @@ def test_login_without_second_factor_cannot_use_backoffice(client, make_staff):
 def test_reference_data_is_not_personal_data(db):
     # Areas are public reference data: no policy, read directly by selectors.
     assert District.objects.count() == 0
+
+
+def test_refusal_inside_a_rolled_back_transaction_is_still_logged(make_staff):
+    from django.db import transaction
+
+    from gelijk.core.access import Refusal, refusals_audited
+
+    user = make_staff("handhaver")
+
+    @refusals_audited
+    @transaction.atomic
+    def service():
+        AuditEntry.objects.count()  # some work in the transaction
+        access.require(user, "core.view_auditlog")
+
+    with pytest.raises(Refusal):
+        service()
+    entry = AuditEntry.objects.get(action="access_denied")
+    assert entry.detail == {"permission": "core.view_auditlog"}
+
+
+def test_refusal_in_a_view_transaction_is_logged_by_the_middleware(client, make_staff, settings):
+    import sys
+    import types
+
+    from django.db import transaction
+    from django.urls import path
+
+    from tests.conftest import verified_client
+
+    user = make_staff("handhaver", username="hamza")
+
+    @transaction.atomic
+    def view(request):
+        access.require(request.user, "core.view_auditlog")
+
+    from gelijk.conf.urls import urlpatterns as real
+
+    urls = types.ModuleType("tmp_refusal_urls")
+    urls.urlpatterns = [path("x/", view), *real]
+    urls.handler403 = "gelijk.core.views.errors.permission_denied"
+    sys.modules["tmp_refusal_urls"] = urls
+    settings.ROOT_URLCONF = "tmp_refusal_urls"
+    verified_client(client, user)
+    assert client.get("/x/").status_code == 403
+    assert AuditEntry.objects.filter(action="access_denied", actor="hamza").count() == 1

@@ -90,16 +90,65 @@ def can(user, permission: str, obj: models.Model | None = None) -> bool:
     return policy_for(type(obj)).can(user, permission, obj)
 
 
-def require(user, permission: str, obj: models.Model | None = None) -> None:
-    """Raise PermissionDenied (and write an audit entry) when ``can`` says no."""
-    if can(user, permission, obj):
+class Refusal(PermissionDenied):
+    """A refused action. Its audit entry must survive the rollback of the transaction it was
+    raised in, so inside a transaction it is written at the boundary instead: the request
+    (AuditContextMiddleware / the 403 handler) or ``refusals_audited`` around a service."""
+
+    def __init__(self, permission: str, obj=None, message: str = ""):
+        super().__init__(message or permission)
+        self.permission = permission
+        self.obj = obj
+        self.message = message
+        self.audit_pending = True
+
+
+def _in_transaction() -> bool:
+    from django.db import connection
+
+    # The test suite wraps each test in transactions of its own (marked _from_testcase);
+    # only the application's own transactions can roll an entry back.
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def record_refusal(exc: Refusal) -> None:
+    """Write the audit entry of a refusal once (idempotent)."""
+    if not exc.audit_pending:
         return
     from gelijk.core import audit
 
+    exc.audit_pending = False
     audit.record(
         audit.Action.ACCESS_DENIED,
-        obj=obj,
+        obj=exc.obj if isinstance(exc.obj, models.Model) and exc.obj.pk else None,
+        object_type=type(exc.obj)._meta.label if isinstance(exc.obj, models.Model) else "",
         result=audit.Result.DENIED,
-        detail={"permission": permission},
+        detail={"permission": exc.permission},
     )
-    raise PermissionDenied(permission)
+
+
+def require(user, permission: str, obj: models.Model | None = None, message: str = "") -> None:
+    """Raise :class:`Refusal` when ``can`` says no; the refusal is always audit-logged."""
+    if can(user, permission, obj):
+        return
+    exc = Refusal(permission, obj, message)
+    if not _in_transaction():
+        record_refusal(exc)
+    raise exc
+
+
+def refusals_audited(func):
+    """Decorate a service called outside a request (task, command line) whose transaction
+    may roll back a refusal's audit entry: the entry is written after the rollback."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Refusal as exc:
+            if not _in_transaction():
+                record_refusal(exc)
+            raise
+
+    return wrapper

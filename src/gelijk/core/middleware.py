@@ -50,6 +50,14 @@ class AuditContextMiddleware:
         finally:
             audit.reset_context(token)
 
+    def process_exception(self, request, exception):
+        # The view's transactions have rolled back by now: a refusal raised inside one is
+        # written here, so it stays in the log.
+        from gelijk.core.access import Refusal, record_refusal
+
+        if isinstance(exception, Refusal):
+            record_refusal(exception)
+
 
 class SecurityHeadersMiddleware:
     PERMISSIONS_POLICY = (

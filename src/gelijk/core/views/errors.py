@@ -13,6 +13,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    from gelijk.core.access import Refusal, record_refusal
+
+    if isinstance(exception, Refusal):
+        record_refusal(exception)
     return _page(request, 403, "errors/403.html")
 
 
