@@ -57,8 +57,12 @@ bench: $(VENV)/.test
 vendor:
 	scripts/vendor-frontend
 
+# Update the English catalogue after changing Dutch UI strings; translate the new entries in
+# src/gelijk/locale/en/LC_MESSAGES/django.po, then run this again to compile.
 messages: $(VENV)/.runtime
-	cd src/gelijk && ../../$(BIN)/django-admin makemessages -l en --no-location && ../../$(BIN)/django-admin compilemessages
+	cd src/gelijk && DJANGO_SETTINGS_MODULE=gelijk.conf.settings.development \
+	  ../../$(BIN)/python -m django makemessages -l en --no-location --ignore "static/*" --ignore "engines/*" && \
+	  msgfmt --check -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
 clean-var:
 	rm -rf var/gelijk.sqlite3 var/static var/media
