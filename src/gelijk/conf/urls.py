@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("gelijk.reporting.urls")),
     path("", include("gelijk.algorithms.urls")),
     path("", include("gelijk.language.urls")),
+    path("", include("gelijk.monitor.urls")),
 ]
 
 if getattr(settings, "OIDC_RP_CLIENT_ID", None):

@@ -53,6 +53,13 @@ GELIJK_REPORTING_DELETE_YEARS = env_int("GELIJK_REPORTING_DELETE_YEARS", 5, mini
 GELIJK_REPORTING_POLICE_COMPLAINTS_URL = env_str(
     "GELIJK_REPORTING_POLICE_COMPLAINTS_URL", "https://www.politie.nl/"
 )
+# Monitor (docs/monitor.md).
+GELIJK_MONITOR_MAX_UPLOAD_MB = env_int("GELIJK_MONITOR_MAX_UPLOAD_MB", 512, minimum=1)
+GELIJK_MONITOR_STALE_MINUTES = env_int("GELIJK_MONITOR_STALE_MINUTES", 120, minimum=5)
+GELIJK_MONITOR_SCHEDULED_MONTHS = env_int("GELIJK_MONITOR_SCHEDULED_MONTHS", 12, minimum=1)
+GELIJK_MONITOR_DEFAULT_GROUP = env_str("GELIJK_MONITOR_DEFAULT_GROUP", "age_band")
+GELIJK_MONITOR_ANALYSES = env_list("GELIJK_MONITOR_ANALYSES")  # empty: every analysis
+GELIJK_MONITOR_DEMO_ACTIONS = env_int("GELIJK_MONITOR_DEMO_ACTIONS", 60000, minimum=1000)
 
 # --- Django ----------------------------------------------------------------
 INSTALLED_APPS = [
@@ -76,6 +83,7 @@ INSTALLED_APPS = [
     "gelijk.reporting",
     "gelijk.algorithms",
     "gelijk.language",
+    "gelijk.monitor",
 ]
 
 MIDDLEWARE = [
