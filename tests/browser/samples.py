@@ -57,6 +57,12 @@ NOT_PAGES: dict[str, str] = {
     "language:version-scan": "POST-only action",
     "language:batch-start": "POST-only action",
     "language:rule-deactivate": "POST-only action",
+    # monitor (tests/monitor cover these)
+    "monitor:export-pdf": "PDF download",
+    "monitor:export-csv": "CSV download",
+    "monitor:export-engine": "HTML/JSON download (the engine's report)",
+    "monitor:api-imports": "JSON API (GET list, POST multipart)",
+    "monitor:api-import": "JSON API",
 }
 
 
@@ -252,3 +258,79 @@ def _language_version() -> dict:
 @sample("language:batch")
 def _language_batch() -> dict:
     return {"pk": _language_demo()["batch"].pk}
+
+
+# --- monitor: a small simulated import, a survey and one finished analysis run --------------
+
+
+def _monitor_demo():
+    import datetime as dt
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from gelijk.core.services.organisation import organisation_ensure, staff_user_ensure
+    from gelijk.core.services.refdata import refdata_load
+    from gelijk.engines.monitor import (
+        BiasKnobs,
+        SimulationConfig,
+        SurveyConfig,
+        simulate_survey,
+        write_actions,
+    )
+    from gelijk.monitor.models import AnalysisRun, DataImport
+    from gelijk.monitor.services import imports, runs
+
+    run = AnalysisRun.objects.filter(status="done").order_by("-pk").first()
+    if run is not None:
+        return {"run": run, "import": run.imports.first()}
+    organisation_ensure()
+    refdata_load()
+    user = staff_user_ensure("walk-analist", roles=["analist"], department="beleid", team="analyse")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "walk-acties.csv"
+        write_actions(
+            SimulationConfig(
+                n_actions=2500,
+                seed=5,
+                start=dt.date(2025, 1, 1),
+                days=365,
+                n_officers=20,
+                include_perceived_origin=False,
+                knobs=BiasKnobs(target_column="age_band", target_value="15-24", stop_rate_ratio=2),
+            ),
+            path,
+        )
+        survey = simulate_survey(SurveyConfig(respondents=300, waves=2, seed=5)).to_csv(index=False)
+        for kind, name, data in (
+            ("actions", path.name, path.read_bytes()),
+            ("survey", "walk-enquete.csv", survey.encode()),
+        ):
+            imp = imports.import_start(
+                user=user,
+                kind=kind,
+                upload=imports.Upload(name, io.BytesIO(data), len(data)),
+                source=DataImport.Source.DEMO,
+                enqueue=False,
+            )
+            imports.import_run(imp.pk)
+    actions = DataImport.objects.get(file_name="walk-acties.csv")
+    run = runs.run_create(
+        user=user, start=actions.period_start, end=actions.period_end, group="age_band"
+    )
+    return {"run": runs.run_execute(run.pk), "import": actions}
+
+
+@sample("monitor:method")
+def _monitor_method() -> dict:
+    return {"slug": "kanttekeningen"}
+
+
+@sample("monitor:import")
+def _monitor_import() -> dict:
+    return {"pk": _monitor_demo()["import"].pk}
+
+
+@sample("monitor:run")
+def _monitor_run() -> dict:
+    return {"pk": _monitor_demo()["run"].pk}
