@@ -95,7 +95,10 @@ class NotHandledGround(models.TextChoices):
     HANDLED_BEFORE = "9:8-1a", _("Over dezelfde gedraging is al een klacht behandeld (9:8 lid 1a)")
     OLDER_THAN_YEAR = "9:8-1b", _("De gedraging was meer dan een jaar geleden (9:8 lid 1b)")
     OBJECTION_OPEN = "9:8-1c", _("Bezwaar of beroep stond of staat open (9:8 lid 1c)")
-    CRIMINAL = "9:8-1d", _("De gedraging is onderwerp van een strafzaak (9:8 lid 1d-f)")
+    CRIMINAL = (
+        "9:8-1d",
+        _("De gedraging is of was onderwerp van een rechtszaak of strafzaak (9:8 lid 1d-f)"),
+    )
     INSUFFICIENT = "9:8-2", _("Het belang of gewicht is kennelijk onvoldoende (9:8 lid 2)")
 
 

@@ -258,8 +258,8 @@ class ReportForm(ReportFields):
             (
                 "klacht",
                 _(
-                    "Ik wil een formele klacht indienen. Dan hebben we uw naam en adres of "
-                    "e-mail nodig."
+                    "Ik wil een formele klacht indienen. Daarvoor geef ik mijn naam en mijn "
+                    "adres of e-mailadres."
                 ),
             ),
         ],

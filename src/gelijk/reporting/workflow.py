@@ -209,9 +209,9 @@ def check(kind: str, source: str, target: str, inputs: dict) -> Transition:
     if "hearing_waived" in t.needs and not inputs.get("hearing_waived"):
         raise TransitionError(
             _(
-                "Zonder hoorzitting beslissen mag alleen als de klacht kennelijk ongegrond is "
-                "of de melder en de betrokkene niet gehoord willen worden (art. 9:10 lid 2 Awb). "
-                "Kies de reden."
+                "Zonder hoorzitting beslissen mag alleen als de klacht kennelijk ongegrond is, "
+                "de melder niet gehoord wil worden, of de melder niet reageerde op de "
+                "uitnodiging om gehoord te worden (art. 9:10 lid 2 Awb). Kies de reden."
             ),
             field="hearing_waived",
         )

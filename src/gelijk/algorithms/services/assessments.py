@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gelijk.algorithms import files, frameworks, validation, workflow
 from gelijk.algorithms.frameworks import Framework, FrameworkError
@@ -35,7 +36,11 @@ class AnswersInvalid(WorkflowError):
             label = fw.question(qid).label if qid != frameworks.NON_FIELD else ""
             messages += [f"{label}: {t}" if label else t for t in texts]
         super().__init__(
-            _("De toets is nog niet compleet of klopt niet: %(n)s punt(en).")
+            ngettext(
+                "De toets is nog niet compleet of klopt niet: %(n)s punt.",
+                "De toets is nog niet compleet of klopt niet: %(n)s punten.",
+                len(messages),
+            )
             % {"n": len(messages)},
             messages=messages,
         )

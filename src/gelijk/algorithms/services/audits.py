@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gelijk.algorithms import files
 from gelijk.algorithms.models import Algorithm, Assessment, AuditDataset, BiasAudit
@@ -39,7 +40,11 @@ class AuditInputError(WorkflowError):
     def __init__(self, errors: dict[str, list[str]]):
         messages = [m for ms in errors.values() for m in ms]
         super().__init__(
-            _("De audit kan zo niet worden gestart: %(n)s probleem/problemen.")
+            ngettext(
+                "De audit kan zo niet worden gestart: %(n)s probleem.",
+                "De audit kan zo niet worden gestart: %(n)s problemen.",
+                len(messages),
+            )
             % {"n": len(messages)},
             messages=messages,
         )

@@ -41,7 +41,11 @@ class RecordInvalid(WorkflowError):
     def __init__(self, checked: validation.Checked, standard: Standard):
         messages = checked.messages(standard)
         super().__init__(
-            _("De beschrijving voldoet niet aan de standaard: %(n)s fout(en).")
+            ngettext(
+                "De beschrijving voldoet niet aan de standaard: %(n)s fout.",
+                "De beschrijving voldoet niet aan de standaard: %(n)s fouten.",
+                len(messages),
+            )
             % {"n": len(messages)},
             messages=messages,
         )
