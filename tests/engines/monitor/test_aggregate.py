@@ -104,3 +104,21 @@ def test_from_source_reads_normalised_files_and_frames(loaded, tmp_path, kind):
     ref = loaded.aggregator().grouped_counts(["quarter", "initiative"])
     assert got["n"].tolist() == ref["n"].tolist()
     assert got["quarter"].iloc[0] in (dt.date(2024, 1, 1), pd.Timestamp("2024-01-01"))
+
+
+def test_rollup_cache_gives_the_same_counts(loaded):
+    plain = loaded.aggregator()
+    cached = loaded.aggregator()
+    cached.cache(["district_code", "age_band", "initiative", "action_type", "hit", "month"])
+    for keys, filters in [
+        (["district_code", "age_band"], where(initiative="proactive")),
+        (["age_band", "action_type"], [Filter("month", "not_in", (dt.date(2024, 2, 1),))]),
+        (
+            ["district_code", "age_band", "hit"],
+            [Filter("action_type", "in", ("search",)), Filter("hit", "not_null")],
+        ),
+        (["hour_block"], []),  # not covered: read from the table itself
+    ]:
+        pd.testing.assert_frame_equal(
+            cached.grouped_counts(keys, filters), plain.grouped_counts(keys, filters)
+        )

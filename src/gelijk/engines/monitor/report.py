@@ -152,6 +152,9 @@ def _run_report(
     step += 1
     group_months = tuple(sorted(set(excluded.get(config.group, ()))))
     base = [Filter("month", "not_in", group_months)] if group_months else []
+    if hasattr(agg, "cache"):
+        # Most analyses ask for counts by these keys: one pass over the actions serves them.
+        agg.cache(["district_code", config.group, "initiative", "action_type", "hit", "month"])
     reference, levels = choose_reference(agg, config.group, config.reference, base)
     ctx = Context(
         agg=agg,

@@ -32,8 +32,8 @@ re-estimated from the first half of warm-up; step sizes are tuned per chain by d
 length of 1.5 (at most ``MAX_LEAPFROG``). The first coordinate is sampled as the logit hit rate
 of the reference cell instead of mu_phi (a shear with Jacobian 1, see ``_model_coordinates``):
 the data fix hit rates, not phi and delta separately, and in these coordinates the ridge of the
-posterior is nearly straight. Chains run in parallel from jittered starts with an explicit seed; split R-hat
-(Gelman et al. 2013, *BDA3* §11.4) over the thresholds is reported.
+posterior is nearly straight. Chains run in parallel from jittered starts with an explicit seed;
+split R-hat (Gelman et al. 2013, *BDA3* §11.4) over the thresholds is reported.
 """
 
 from __future__ import annotations
