@@ -1,12 +1,16 @@
 """Readers and validation: encodings, delimiters, formats, row numbers, all-or-nothing."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gelijk.engines.errors import InputError
 from gelijk.engines.monitor import ValidationFailed, load_actions, load_survey
+from gelijk.engines.monitor.load import local_time_sql
 from gelijk.engines.pseudonym import pseudonymise
 
 from .conftest import KEY
@@ -167,3 +171,23 @@ def test_survey_loader_accepts_decimal_commas_and_finds_answer_columns(tmp_path)
     assert survey.answers == ("q_trust", "q_unfair")
     assert list(survey.frame["weight"]) == [1.5, 0.75, 1.0]
     assert survey.frame["q_trust"].isna().sum() == 1
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2030, 12, 31),
+        timezones=st.just(dt.UTC),
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_local_date_and_minute_arithmetic_equals_the_time_zone_database(instant):
+    import duckdb
+
+    date_sql, minute_sql = local_time_sql("ts")
+    con = duckdb.connect()
+    got = con.execute(
+        f"SELECT {date_sql}, {minute_sql} FROM (SELECT ?::TIMESTAMPTZ AS ts)", [instant]
+    ).fetchone()
+    local = instant.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert got == (local.date(), local.hour * 60 + local.minute)
