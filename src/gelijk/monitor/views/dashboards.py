@@ -616,16 +616,29 @@ def signals(request):
         m["label"]: m["n"]
         for m in present.monthly_totals(selectors.cells(request.user, run), "proactive")
     }
-    themes = learning_signals(request.user, "theme", since=run.period_start, until=run.period_end)
-    wijken = learning_signals(request.user, "wijk", since=run.period_start, until=run.period_end)
-    reports_by_month = dict(zip(themes.months, themes.row_totals, strict=True))
-    months = [m["label"] for m in actions]
+    since, until = run.period_start, run.period_end
+    themes = learning_signals(request.user, "theme", since=since, until=until)
+    grounds = learning_signals(request.user, "ground", since=since, until=until)
+    wijken = learning_signals(request.user, "wijk", since=since, until=until)
+    # Reports naming origin, skin colour or 'race' as the ground: the signal closest to
+    # ethnic profiling. The interface counts per category, so this column is that category.
+    origin = (
+        dict(
+            zip(
+                grounds.months,
+                (row[grounds.categories.index("origin")] for row in grounds.values),
+                strict=True,
+            )
+        )
+        if "origin" in grounds.categories
+        else {}
+    )
     combined = [
         {
             "label": m["label"],
             "actions": m["n"],
             "proactive": proactive.get(m["label"]),
-            "reports": reports_by_month.get(m["label"], 0 if themes.months else None),
+            "reports": origin.get(m["label"], 0 if grounds.months else None),
         }
         for m in actions
     ]
@@ -633,7 +646,7 @@ def signals(request):
         {"x": c["label"], "series": _("acties (alle)"), "y": c["actions"]} for c in combined
     ] + [{"x": c["label"], "series": _("proactieve acties"), "y": c["proactive"]} for c in combined]
     report_values = [
-        {"x": c["label"], "series": _("meldingen en klachten"), "y": c["reports"]}
+        {"x": c["label"], "series": _("meldingen over afkomst"), "y": c["reports"]}
         for c in combined
         if c["reports"] is not None
     ]
@@ -648,13 +661,13 @@ def signals(request):
             ],
             "self_reported_group",
         )
-    from gelijk.reporting.choices import Theme
+    from gelijk.reporting.choices import Ground, Theme
 
     theme_labels = dict(Theme.choices)
+    ground_labels = dict(Ground.choices)
     ctx.update(
         {
             "combined": combined,
-            "months": months,
             "themes": {
                 "columns": [str(theme_labels.get(c, c)) for c in themes.categories],
                 "rows": [
@@ -663,6 +676,10 @@ def signals(request):
                 ],
                 "totals": themes.col_totals,
                 "grand_total": themes.grand_total,
+            },
+            "grounds": {
+                "columns": [str(ground_labels.get(c, c)) for c in grounds.categories],
+                "totals": grounds.col_totals,
             },
             "wijken": {
                 "columns": [nl.wijk(c) for c in wijken.categories],

@@ -1,0 +1,388 @@
+"""Pages: who may see what, the figures shown with interval and n, small cells hidden, the
+team rule of the internal benchmark, forms with Dutch messages, progress pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gelijk.core.models import AuditEntry
+from gelijk.monitor.models import DataImport
+from tests.conftest import verified_client
+from tests.monitor.conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARDS = [
+    "overview",
+    "map",
+    "trends",
+    "outcome",
+    "darkness",
+    "threshold",
+    "scan",
+    "benchmark",
+    "signals",
+    "detect",
+    "compare",
+    "methods",
+    "imports",
+    "runs",
+]
+
+
+def _island(html: str, island: str) -> dict:
+    m = re.search(rf'<script id="{island}" type="application/json">(.*?)</script>', html, re.S)
+    assert m, f"no data island {island}"
+    return json.loads(m.group(1))
+
+
+@pytest.mark.parametrize(
+    ("role", "department", "team", "allowed"),
+    [
+        ("analist", "beleid", "analyse", True),
+        ("beheerder", "beleid", None, True),
+        ("teamleider", "vth", "thor", True),
+        ("privacy-officer", "privacy", "privacy", True),
+        ("auditor", "privacy", "privacy", True),
+        ("handhaver", "vth", "thor", False),
+        ("klachtbehandelaar", "klachten", "klachten", False),
+        ("algoritme-eigenaar", "beleid", "analyse", False),
+    ],
+)
+def test_dashboard_access_per_role(staff_client, role, department, team, allowed):
+    client = staff_client(role, department=department, team=team)
+    for name in DASHBOARDS:
+        response = client.get(reverse(f"monitor:{name}"))
+        assert response.status_code == (200 if allowed else 403), (role, name)
+
+
+def test_login_and_second_factor_are_required(client, make_staff):
+    response = client.get(reverse("monitor:overview"))
+    assert response.status_code == 302 and reverse("core:login") in response["Location"]
+    user = make_staff("analist", department="beleid")
+    client.force_login(user)
+    response = client.get(reverse("monitor:overview"))
+    assert response.status_code == 302 and reverse("core:login-verify") in response["Location"]
+
+
+def test_overview_without_a_run_says_what_to_do(staff_client):
+    body = staff_client("analist", department="beleid").get(reverse("monitor:overview"))
+    assert "nog geen afgeronde analyse" in body.content.decode()
+
+
+def test_overview_shows_the_injected_disparity_with_interval_and_n(finished_run, client, analist):
+    run = finished_run()
+    body = verified_client(client, analist).get(reverse("monitor:overview")).content.decode()
+    assert f"{run.n_actions:,}".replace(",", ".") in body
+    assert "mensen van 15-24 jaar kregen per inwoner" in body
+    cards = body.split('data-testid="headlines"')[1].split("</ul>")[0]
+    first = cards.split("</li>")[0]
+    assert "Acties per inwoner" in first and "95%-interval" in first and "n = " in first
+    assert "Signaal" in first
+    forest = _island(body, "forest-spec")
+    labels = [v["label"] for v in forest["data"]["values"]]
+    assert any("15-24" in label for label in labels)
+    assert "signals-table" in body
+
+
+def test_team_leader_sees_only_their_own_team_and_no_officers(finished_run, client, make_staff):
+    run = finished_run()
+    leader = make_staff("teamleider", department="vth", team="thbo")
+    response = verified_client(client, leader).get(reverse("monitor:benchmark"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    rows = response.context["team_rows"]
+    assert rows and {r["unit"] for r in rows} == {"THBO"}
+    assert response.context["officers"] is None
+    assert "officer-table" not in body
+    for pseudonym in run.officer_teams:
+        assert pseudonym not in body
+    assert "team THOR" not in body
+
+
+def test_team_leader_without_a_team_sees_no_team(finished_run, client, make_staff):
+    finished_run()
+    leader = make_staff("teamleider", department="vth")
+    response = verified_client(client, leader).get(reverse("monitor:benchmark"))
+    assert response.context["no_team"] and not response.context["team_rows"]
+
+
+def test_analist_sees_officers_and_every_view_is_audited(finished_run, client, analist):
+    run = finished_run()
+    verified_client(client, analist)
+    before = AuditEntry.objects.filter(action="view", detail__officer_results=True).count()
+    response = client.get(reverse("monitor:benchmark") + "?groep=15-24")
+    officers = response.context["officers"]
+    assert officers and all(o["unit"] in run.officer_teams for o in officers)
+    assert {o["team"] for o in officers} <= {"THOR", "THBO"}
+    assert {r["unit"] for r in response.context["team_rows"]} == {"THOR", "THBO"}
+    after = AuditEntry.objects.filter(action="view", detail__officer_results=True).count()
+    assert after == before + 1
+    # The biased officer (three times the selection of 15-24) tops the list with a signal.
+    assert officers[0]["signal"]
+
+
+def test_officer_selector_refuses_and_logs_without_the_permission(finished_run, make_staff):
+    from django.core.exceptions import PermissionDenied
+
+    from gelijk.monitor import selectors
+
+    run = finished_run()
+    auditor = make_staff("auditor", department="privacy", team="privacy")
+    with pytest.raises(PermissionDenied):
+        selectors.officer_results(auditor, run)
+    assert AuditEntry.objects.filter(
+        action="access_denied", detail__permission="monitor.view_officer_results"
+    ).exists()
+
+
+def test_map_lists_the_ten_wijken_and_switches_measure(finished_run, client, analist):
+    finished_run()
+    verified_client(client, analist)
+    response = client.get(reverse("monitor:map"))
+    assert len(response.context["table"]) == 10
+    spec = _island(response.content.decode(), "map-spec")
+    shapes = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "geoshape"]
+    assert sum(len(layer["data"]["values"]) for layer in shapes) == 10
+    ratio = client.get(reverse("monitor:map") + "?maat=ratio&groep=15-24&scope=proactive")
+    assert ratio.context["measure"] == "ratio" and ratio.context["level"] == "15-24"
+    shown = [w for w in ratio.context["table"] if not w.get("suppressed") and w["value"]]
+    assert shown and all(" tot " in w["ci"] for w in shown)
+    hits = client.get(reverse("monitor:map") + "?maat=hits")
+    assert hits.context["measure"] == "hits"
+
+
+def test_small_cells_are_never_shown_in_the_trend_table(finished_run, client, analist, settings):
+    finished_run()
+    settings.GELIJK_SMALL_CELL_K = 25
+    verified_client(client, analist)
+    response = client.get(reverse("monitor:trends") + "?scope=all")
+    table = response.context["table"]
+    published = [c["n"] for r in table["rows"] for c in r["cells"] if c["n"] is not None]
+    assert published and all(n == 0 or n >= 25 for n in published)
+    assert any(c["n"] is None for r in table["rows"] for c in r["cells"])
+    assert all(t is None or t == 0 or t >= 25 for t in table["column_totals"])
+    quarters = client.get(reverse("monitor:trends") + "?periode=kwartaal")
+    assert [r["label"] for r in quarters.context["table"]["rows"]] == [
+        "2025 K1",
+        "2025 K2",
+        "2025 K3",
+        "2025 K4",
+    ]
+
+
+def test_analysis_pages_show_their_results(finished_run, client, analist):
+    finished_run()
+    verified_client(client, analist)
+    outcome = client.get(reverse("monitor:outcome"))
+    assert outcome.context["pooled"] and outcome.context["comparisons"]
+    assert "Vondstpercentage per wijk" in outcome.content.decode()
+    dark = client.get(reverse("monitor:darkness"))
+    assert dark.context["rows"]
+    # 3,000 actions leave most half-hour cells below k: those are dropped, never shown.
+    assert all(r["n"] >= 10 for r in dark.context["by_time"])
+    if not dark.context["by_time"]:
+        assert "Geen cijfers per kloktijd" in dark.content.decode()
+    scan = client.get(reverse("monitor:scan"))
+    assert len(scan.context["clusters"]) == 3
+    assert any(c["features"] for c in scan.context["clusters"])
+    detect = client.get(reverse("monitor:detect"))
+    assert "met 80% kans" in detect.content.decode()
+    threshold = client.get(reverse("monitor:threshold"))
+    assert "niet" in threshold.content.decode()  # not part of the fast test runs: says so
+
+
+def test_combined_view_brings_reports_and_survey_together(
+    imported, actions_file, analist, client, survey_file
+):
+    from gelijk.monitor.services.imports import import_start
+    from gelijk.monitor.services.runs import run_request
+    from gelijk.reporting.services.cases import Submission, case_submit
+
+    today = timezone.localdate()
+    start = today.replace(day=1) - dt.timedelta(days=59)
+    imp = imported(actions_file(1500, seed=5, start=start, days=(today - start).days + 1))
+    import_start(user=analist, kind="survey", upload=upload(survey_file()))
+    import uuid
+
+    for _ in range(12):
+        case_submit(
+            Submission(
+                description="Ik werd zonder reden gecontroleerd.",
+                occurred_on=today,
+                service="thor",
+                contact_kinds=["stopped"],
+                grounds=["origin"],
+                consents={"sensitive": True},
+            ),
+            submission_key=uuid.uuid4(),
+            notify_reporter=False,
+        )
+    run = run_request(user=analist, start=imp.period_start, end=imp.period_end, group="age_band")
+    assert run.status == "done", run.error_message
+    response = verified_client(client, analist).get(reverse("monitor:signals"))
+    combined = response.context["combined"]
+    this_month = today.strftime("%Y-%m")
+    assert {c["label"]: c["reports"] for c in combined}.get(this_month) == 12
+    assert response.context["survey_rows"]
+    assert all(c["actions"] is None or c["actions"] >= 10 for c in combined)
+
+
+def test_compare_two_runs(imported, actions_file, analist, client):
+    from gelijk.monitor.services.runs import run_request
+
+    imp = imported(actions_file(2000, seed=6, stop_rate_ratio=2.0))
+    first = run_request(
+        user=analist, start=imp.period_start, end=dt.date(2025, 6, 30), group="age_band"
+    )
+    second = run_request(
+        user=analist, start=dt.date(2025, 7, 1), end=imp.period_end, group="age_band"
+    )
+    verified_client(client, analist)
+    response = client.get(reverse("monitor:compare") + f"?a={first.pk}&b={second.pk}")
+    rows = response.context["rows"]
+    assert rows and any(r["a"] and r["b"] for r in rows)
+    assert response.context["same_group"]
+
+
+def test_run_page_names_its_imports_and_a_partial_period(imported, actions_file, analist, client):
+    from gelijk.monitor.services.runs import run_request
+
+    imp = imported(actions_file(800, seed=2, start=dt.date(2025, 3, 1), days=90))
+    run = run_request(
+        user=analist, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), group="age_band"
+    )
+    body = verified_client(client, analist).get(reverse("monitor:run", args=[run.pk]))
+    text = body.content.decode()
+    assert imp.file_name in text and "één levering" in text
+    assert 'data-testid="partial-period"' in text
+    assert "hx-get" not in text  # finished: no polling
+
+
+def test_upload_form_imports_and_redirects_to_progress(refdata, analist, client, actions_file):
+    path = actions_file(200)
+    verified_client(client, analist)
+    with path.open("rb") as fh:
+        response = client.post(reverse("monitor:imports"), {"kind": "actions", "file": fh})
+    imp = DataImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "monitor:import", args=[imp.pk]
+    )
+    body = client.get(response["Location"]).content.decode()
+    assert 'data-testid="import-done"' in body and "200 regels" in body
+
+
+def test_upload_form_shows_a_dutch_error_for_a_wrong_type(refdata, analist, client):
+    verified_client(client, analist)
+    fake = io.BytesIO(b"%PDF-1.4 nonsense")
+    fake.name = "acties.pdf"
+    response = client.post(reverse("monitor:imports"), {"kind": "actions", "file": fake})
+    assert response.status_code == 400
+    assert "geen bestand dat Gelijk kan lezen" in response.content.decode()
+    assert not DataImport.objects.exists()
+
+
+def test_failed_import_page_shows_the_row_table(imported, client, analist, tmp_path):
+    path = tmp_path / "kapot.csv"
+    path.write_text(
+        "action_id,occurred_at,district_code,team,officer_id,initiative,action_type,outcome,"
+        "hit,age_band,sex\nA1,2025-01-01T10:00:00+01:00,WK034499,THOR,1,proactive,control,"
+        "x,0,15-24,male\n"
+    )
+    imp = imported(path)
+    body = verified_client(client, analist).get(reverse("monitor:import", args=[imp.pk]))
+    text = body.content.decode()
+    assert 'data-testid="row-errors"' in text and "WK034499" in text
+    assert "geen CBS-wijkcode van Utrecht" in text
+
+
+def test_progress_page_polls_while_queued(refdata, analist, client, actions_file):
+    from gelijk.monitor.services.imports import import_start
+
+    imp = import_start(user=analist, kind="actions", upload=upload(actions_file(50)), enqueue=False)
+    text = (
+        verified_client(client, analist)
+        .get(reverse("monitor:import", args=[imp.pk]))
+        .content.decode()
+    )
+    assert 'hx-get="' in text and 'hx-trigger="every 2s"' in text
+    assert "Vernieuw de pagina" in text and "htmx.min.js" in text
+    assert "<script>" not in text  # no inline script under the CSP
+
+
+def test_run_form_refuses_a_period_without_data(imported, analist, client):
+    imported()
+    response = verified_client(client, analist).post(
+        reverse("monitor:runs"),
+        {"start": "2022-01-01", "end": "2022-12-31", "group": "age_band", "reference": ""},
+    )
+    assert response.status_code == 400
+    assert "geen handhavingsacties" in response.content.decode()
+
+
+def test_run_form_starts_a_run(imported, analist, client):
+    imp = imported()
+    response = verified_client(client, analist).post(
+        reverse("monitor:runs"),
+        {
+            "start": imp.period_start.isoformat(),
+            "end": imp.period_end.isoformat(),
+            "group": "age_band",
+            "reference": "25-44",
+        },
+    )
+    assert response.status_code == 302
+    body = client.get(response["Location"]).content.decode()
+    assert "Naar de uitkomsten van deze analyse" in body
+
+
+def test_team_leader_cannot_start_or_import(staff_client):
+    client = staff_client("teamleider", department="vth", team="thor")
+    assert client.post(reverse("monitor:runs"), {}).status_code == 403
+    assert client.post(reverse("monitor:imports"), {}).status_code == 403
+    body = client.get(reverse("monitor:imports")).content.decode()
+    assert "Alleen de analist kan gegevens importeren" in body
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "werkwijze",
+        "acties-per-inwoner",
+        "vervolg",
+        "uitkomstentoets",
+        "licht-en-donker",
+        "poissonmodel",
+        "teams-en-handhavers",
+        "drempeltoets",
+        "bias-scan",
+        "enquete",
+        "kanttekeningen",
+    ],
+)
+def test_method_pages(staff_client, slug):
+    response = staff_client("auditor", department="privacy").get(
+        reverse("monitor:method", args=[slug])
+    )
+    assert response.status_code == 200
+
+
+def test_unknown_method_page_is_404(staff_client):
+    client = staff_client("analist", department="beleid")
+    assert client.get(reverse("monitor:method", args=["geheim"])).status_code == 404
+
+
+def test_caveats_page_explains_the_ecological_fallacy_and_visitors(staff_client):
+    body = (
+        staff_client("analist", department="beleid")
+        .get(reverse("monitor:method", args=["kanttekeningen"]))
+        .content.decode()
+    )
+    assert "ecologische fout" in body and "Binnenstad" in body and "vondstpercentage" in body
