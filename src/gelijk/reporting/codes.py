@@ -12,10 +12,9 @@ PBKDF2 scheme still verify.
 from __future__ import annotations
 
 import functools
-import secrets
-
 import hashlib
 import hmac
+import secrets
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils.crypto import get_random_string
