@@ -197,7 +197,7 @@ def _calibration(n: int) -> dict:
     from gelijk.engines.monitor.calibration import run_calibration
 
     t0 = time.perf_counter()
-    result = run_calibration(n, 5000, seed=5000, n_officers=20)
+    result = run_calibration(n, 3000, seed=5000, n_officers=20)
     payload = result.to_dict()
     payload["wall_s"] = round(time.perf_counter() - t0, 1)
     payload["mc_se_at_5pct"] = result.monte_carlo_se(0.05)
