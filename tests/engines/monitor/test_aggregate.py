@@ -84,7 +84,7 @@ def test_unknown_keys_are_refused(loaded):
         loaded.aggregator().grouped_counts(["shoe_size"])
 
 
-@pytest.mark.parametrize("kind", ["parquet", "csv", "pandas", "arrow"])
+@pytest.mark.parametrize("kind", ["parquet", "csv", "pandas", "arrow", "relation"])
 def test_from_source_reads_normalised_files_and_frames(loaded, tmp_path, kind):
     path = tmp_path / "norm.parquet"
     loaded.to_parquet(path)
@@ -97,8 +97,10 @@ def test_from_source_reads_normalised_files_and_frames(loaded, tmp_path, kind):
         frame.to_csv(source, index=False)
     elif kind == "pandas":
         source = pd.read_parquet(path).drop(columns=["local_date", "local_minute"])
-    else:
+    elif kind == "arrow":
         source = loaded.to_arrow()
+    else:
+        source = loaded.relation()
     agg = DuckDBAggregator.from_source(source)
     got = agg.grouped_counts(["quarter", "initiative"])
     ref = loaded.aggregator().grouped_counts(["quarter", "initiative"])

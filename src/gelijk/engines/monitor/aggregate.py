@@ -167,7 +167,10 @@ class DuckDBAggregator:
             con.register(f"{name}__data", source)
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}__data")  # noqa: S608 (identifiers quoted, values bound or escaped)
         elif isinstance(source, duckdb.DuckDBPyRelation):
-            source.create_view(name, replace=True)
+            # A relation belongs to its own connection; without a copy, use
+            # DuckDBAggregator(connection, "table_or_view") on that connection instead.
+            con.register(f"{name}__data", source.to_arrow_table())
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}__data")  # noqa: S608 (fixed identifiers)
         else:
             raise InputError(f"cannot aggregate input of type {type(source).__name__}")
         return cls(con, name)
