@@ -206,7 +206,7 @@ def test_a_group_with_one_level_fails_the_run_in_dutch(imported, actions_file, a
     assert not RunAnalysis.objects.filter(run=run).exists()
 
 
-def test_cells_match_the_stored_actions(finished_run):
+def test_cells_match_the_stored_actions_and_the_run_is_logged(finished_run):
     run = finished_run()
     cells = list(RunCell.objects.filter(run=run))
     actions = Action.objects.filter(data_import__in=run.imports.all())
@@ -219,10 +219,7 @@ def test_cells_match_the_stored_actions(finished_run):
         sum(c.n for c in cells if c.initiative == "proactive" and c.group_value == "15-24")
         == proactive_young
     )
-
-
-def test_run_is_audited_and_logged(finished_run):
-    run = finished_run()
+    # The run is audited, and each officer it processed is in the processing log.
     assert AuditEntry.objects.filter(
         object_type="monitor.AnalysisRun", object_id=str(run.pk), action="change"
     ).exists()

@@ -68,6 +68,9 @@ def seed(seed: int) -> dict:
             "imports": DataImport.objects.filter(source=DataImport.Source.DEMO).count(),
             "runs": AnalysisRun.objects.filter(trigger=AnalysisRun.Trigger.DEMO).count(),
         }
+    from gelijk.core.roles import sync_roles
+
+    sync_roles()  # the role groups must hold the monitor's permissions before it acts
     user = get_user_model().objects.filter(username=RUNNER).first()
     if user is None:
         raise RuntimeError("the monitor demo needs the core demo user 'analist'; run the core demo")
