@@ -139,6 +139,7 @@ class DuckDBAggregator:
             )
             self._all_columns |= {"local_date", "local_minute"}
         self._rollups: dict[frozenset[str], str] = {}
+        self._rollup_rows: dict[str, int] = {}
 
     @classmethod
     def from_source(
@@ -196,13 +197,15 @@ class DuckDBAggregator:
             f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS SELECT {select}, count(*) AS n "  # noqa: S608 (identifiers quoted)
             f"FROM {_q(self._view)} GROUP BY ALL"
         )
+        rows = self.connection.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]  # noqa: S608 (quoted identifier)
         self._rollups[frozenset(keys)] = name
+        self._rollup_rows[name] = int(rows)
 
     def _source(self, needed: set[str], nonnull: Sequence[str]) -> tuple[str, bool]:
         if not nonnull:
-            for keys, name in self._rollups.items():
-                if needed <= keys:
-                    return name, True
+            fits = [name for keys, name in self._rollups.items() if needed <= keys]
+            if fits:
+                return min(fits, key=self._rollup_rows.__getitem__), True
         return self._view, False
 
     def _key_sql(self, key: str, rollup: bool = False) -> str:

@@ -132,6 +132,13 @@ class Context:
         """As :meth:`filters`, restricted to rows with a known group."""
         return [*self.filters(scope, (self.group, *needs)), Filter(self.group, "not_null")]
 
+    def prepare(self, keys: Sequence[str]) -> None:
+        """Tell a backend that can pre-aggregate (``cache``) which keys the coming queries use,
+        with the keys every filter may touch. Backends without a cache ignore it."""
+        cache = getattr(self.agg, "cache", None)
+        if cache is not None:
+            cache([*keys, self.group, "initiative", "month"])
+
     def counts(
         self, keys: Sequence[str], filters: Sequence[Filter], nonnull: Sequence[str] = ()
     ) -> pd.DataFrame:

@@ -60,6 +60,7 @@ def run(ctx: Context) -> AnalysisResult:
         if scope == "all":
             features.append("initiative")
         keys = [*features, "hit", g]
+        ctx.prepare([*FEATURES, "hour_block", "day_type", "hit", "team"])
         counts = ctx.counts(keys, [*ctx.filters(scope, ("hit", "team")), Filter("hit", "not_null")])
         counts = counts.dropna(subset=features)
         if counts.empty or counts["n"].sum() < 50:

@@ -112,6 +112,7 @@ def _units(ctx: Context, scope: str, unit_col: str, min_n: int) -> list[Result]:
     g, ref, k = ctx.group, ctx.reference, ctx.k
     features = list(FEATURES) + (["initiative"] if scope == "all" else [])
     needs = (unit_col,) + (("team",) if unit_col == "team" else ())
+    ctx.prepare([unit_col, *FEATURES])
     frame = ctx.counts(
         [unit_col, *features, g],
         [*ctx.group_filters(scope, needs), Filter(unit_col, "not_null")],

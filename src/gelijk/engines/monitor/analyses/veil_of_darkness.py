@@ -54,6 +54,7 @@ def window_counts(ctx: Context, scope: str) -> pd.DataFrame:
     decided here and the dates are then summed away (the models need no date).
     """
     base = ctx.group_filters(scope)
+    ctx.prepare(["date", "minute", "district_code"])  # one pass serves the three scopes
     dates = ctx.counts(["date"], base)
     if dates.empty:
         return pd.DataFrame()
