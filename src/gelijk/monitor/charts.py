@@ -58,8 +58,11 @@ def forest(points: list[dict], *, title: str, description: str, log: bool = True
             "data": {"values": values},
             "layer": [
                 {
+                    # A field, not a datum: Vega labels each mark item for screen readers
+                    # from its data, and a datum-only mark would get a nameless role.
+                    "data": {"values": [{"geen_verschil": 1 if log else 0}]},
                     "mark": {"type": "rule", "color": "#767676", "strokeDash": [4, 4]},
-                    "encoding": {"x": {"datum": 1 if log else 0}},
+                    "encoding": {"x": {"field": "geen_verschil", "type": "quantitative"}},
                 },
                 {
                     "mark": {"type": "rule", "strokeWidth": 2, "color": PALETTE[0]},

@@ -542,7 +542,10 @@ def benchmark(request):
         level = levels[0] if levels else ""
     team_scope = selectors.team_scope(request.user)
     teams = [r for r in selectors.team_results(request.user, run) if r["scope"] == scope]
-    team_rows = present.rows([r for r in teams if r["group"] == level], run.group)
+    team_rows = [
+        {**row, "group": _("team %(t)s") % {"t": row["unit"]}}
+        for row in present.rows([r for r in teams if r["group"] == level], run.group)
+    ]
     officers = None
     if selectors.may_see_officers(request.user):
         all_officers = selectors.officer_results(request.user, run)
@@ -576,7 +579,7 @@ def benchmark(request):
             "spec": charts.forest(
                 [
                     {
-                        "label": _("team %(t)s") % {"t": r["unit"]},
+                        "label": r["group"],
                         "estimate": r["raw"]["estimate"],
                         "low": r["raw"]["ci_low"],
                         "high": r["raw"]["ci_high"],
