@@ -20,12 +20,10 @@ from gelijk.algorithms.standard import FieldDef, Standard
 from gelijk.core import access
 from gelijk.core.models import Department, Team
 
-FIELD_TEMPLATE = "algorithms/forms/field.html"
-
 
 def _mark(field: forms.Field, note: str) -> forms.Field:
-    """Our field template shows ``note`` after the label instead of '(niet verplicht)'."""
-    field.template_name = FIELD_TEMPLATE
+    """The project's field template shows ``note`` after the label instead of
+    '(niet verplicht)'."""
     field.requirement_note = note
     return field
 

@@ -52,6 +52,15 @@ class NLDSBoundField(BoundField):
     def kind(self) -> str:
         return widget_kind(self.field.widget)
 
+    @property
+    def requirement_note(self) -> str:
+        """Shown after the label: "(niet verplicht)" for an optional field, unless the field
+        carries its own ``requirement_note`` (e.g. "verplicht voor publicatie")."""
+        own = getattr(self.field, "requirement_note", None)
+        if own is not None:
+            return own
+        return "" if self.field.required else _("niet verplicht")
+
 
 class NLDSFormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
