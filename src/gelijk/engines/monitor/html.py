@@ -70,6 +70,27 @@ def _p(value: float | None) -> str:
     return nl.num(value, 3)
 
 
+def _where(r: Result) -> str:
+    place = (
+        nl.wijk(r.district_code)
+        if r.district_code
+        else nl.AREA_SHARE_NL.get(
+            r.unit or "",
+            "heel Utrecht" if r.measure not in {"officer_difference", "team_difference"} else "",
+        )
+    )
+    action = r.extra.get("action_type")
+    answer = r.extra.get("answer")
+    detail = nl.ACTION_NL.get(action, action) if action else answer
+    if r.measure.startswith("vod_"):
+        detail = {
+            "vod_odds_ratio": "model zonder wijk",
+            "vod_odds_ratio_district": "met wijk",
+            "vod_odds_ratio_dst": "rond zomer-/wintertijd",
+        }[r.measure]
+    return ", ".join(x for x in (place, detail) if x) or "—"
+
+
 def _row(r: Result, group_column: str) -> dict[str, Any]:
     label = nl.level(group_column, r.group) if r.group else "—"
     if r.measure in {"officer_difference", "team_difference"}:
@@ -81,9 +102,7 @@ def _row(r: Result, group_column: str) -> dict[str, Any]:
         "reference": nl.level(group_column, r.reference)
         if r.reference not in (None, "peers", "other_clusters")
         else {"peers": "collega's", "other_clusters": "overige acties", None: "—"}[r.reference],
-        "where": nl.wijk(r.district_code)
-        if r.district_code
-        else nl.AREA_SHARE_NL.get(r.unit or "", r.unit or "heel Utrecht"),
+        "where": _where(r),
         "estimate": _fmt(r, r.estimate),
         "ci": "—" if r.ci_low is None else f"{_fmt(r, r.ci_low)} – {_fmt(r, r.ci_high)}",
         "p": _p(r.p_value),
@@ -122,9 +141,10 @@ def _svg(spec: dict[str, Any]) -> str:
 
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "padding": 12,
         "config": {
             "font": "sans-serif",
-            "axis": {"labelFontSize": 11, "titleFontSize": 12},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 220},
             "legend": {"labelFontSize": 11},
             "range": {"category": _PALETTE},
         },
