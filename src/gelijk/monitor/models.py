@@ -247,6 +247,8 @@ class AnalysisRun(Progress):
     report_html = models.TextField(blank=True)
     # Pseudonym -> team (most of the officer's actions), for the officer-level view.
     officer_teams = models.JSONField(default=dict, blank=True)
+    # Officers with a signal (q < 0.05), counted per scope and team: {"proactive": {"THOR": 1}}.
+    officer_signals = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -284,6 +286,9 @@ class RunAnalysis(models.Model):
     name = models.CharField(max_length=40)
     status = models.CharField(max_length=20)
     payload = models.JSONField()
+    # The same without results per officer: what the dashboards read (a fraction of the size;
+    # officer rows are read, and logged, only for the role allowed to see them).
+    payload_light = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["run", "position"]

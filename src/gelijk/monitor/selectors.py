@@ -49,9 +49,18 @@ def busy_run(user) -> AnalysisRun | None:
     return runs(user).filter(busy=True).first()
 
 
+def run_choices(user):
+    """Finished runs for the pickers: only what a label needs."""
+    return (
+        access.scope(user, AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE))
+        .only("pk", "period_start", "period_end", "group", "finished_at")
+        .order_by("-finished_at", "-pk")
+    )
+
+
 def run_for_dashboard(user, requested: str | None) -> AnalysisRun | None:
     """The run a dashboard shows: the one asked for (when finished), else the newest."""
-    qs = done_runs(user)
+    qs = done_runs(user).defer("report_meta")
     if requested and str(requested).isdigit():
         chosen = qs.filter(pk=int(requested)).first()
         if chosen is not None:
@@ -65,24 +74,12 @@ def run_html(user, run: AnalysisRun) -> str:
 
 
 def analyses(user, run: AnalysisRun, names: tuple[str, ...] | None = None) -> dict[str, dict]:
-    """The stored analyses of a run (the engine's dicts), by name; officer rows removed."""
+    """The stored analyses of a run (the engine's dicts), by name, without officer rows."""
     qs = access.scope(user, RunAnalysis.objects.filter(run=run))
     if names is not None:
         qs = qs.filter(name__in=names)
-    out = {}
-    for row in qs.order_by("position"):
-        payload = row.payload
-        if row.name == "officer_benchmark":
-            payload = _without_officers(payload)
-        out[row.name] = payload
-    return out
-
-
-def _without_officers(payload: dict) -> dict:
-    return {
-        **payload,
-        "results": [r for r in payload["results"] if r["measure"] != "officer_difference"],
-    }
+    rows = qs.order_by("position").values_list("name", "payload_light")
+    return dict(rows)
 
 
 def cells(user, run: AnalysisRun) -> list[dict]:
@@ -149,21 +146,14 @@ def officer_signal_count(user, run: AnalysisRun, scope: str) -> dict:
     people, so it passes the small-cell rule; no officer is named."""
     from gelijk.monitor import present
 
-    row = (
-        access.scope(user, RunAnalysis.objects.filter(run=run, name="officer_benchmark"))
-        .values("payload")
-        .first()
-    )
-    if row is None:
+    if not access.scope(user, AnalysisRun.objects.filter(pk=run.pk)).exists():
         return present.small_count(0)
     allowed = team_scope(user)
-    teams = run.officer_teams or {}
-    flagged = {
-        r["unit"]
-        for r in row["payload"]["results"]
-        if r["measure"] == "officer_difference"
-        and r["scope"] == scope
-        and present.signal(r)
-        and (allowed is None or (allowed and str(teams.get(r["unit"], "")).lower() == allowed))
-    }
-    return present.small_count(len(flagged))
+    per_team = (run.officer_signals or {}).get(scope, {})
+    return present.small_count(
+        sum(
+            n
+            for team, n in per_team.items()
+            if allowed is None or (allowed and str(team).lower() == allowed)
+        )
+    )

@@ -299,7 +299,14 @@ def _execute(run: AnalysisRun, progress: ProgressWriter) -> None:
     with transaction.atomic():
         run = AnalysisRun.objects.select_for_update().get(pk=run.pk)
         RunAnalysis.objects.bulk_create(
-            RunAnalysis(run=run, position=i, name=a["name"], status=a["status"], payload=a)
+            RunAnalysis(
+                run=run,
+                position=i,
+                name=a["name"],
+                status=a["status"],
+                payload=a,
+                payload_light=_light(a),
+            )
             for i, a in enumerate(analyses)
         )
         RunCell.objects.bulk_create((RunCell(run=run, **c) for c in cells), batch_size=2000)
@@ -308,6 +315,7 @@ def _execute(run: AnalysisRun, progress: ProgressWriter) -> None:
         run.reference_used = data["config"]["reference"]
         run.levels = data["config"]["levels"]
         run.officer_teams = teams
+        run.officer_signals = _officer_signals(analyses, teams)
         run.n_actions, run.data_start, run.data_end = int(n), first, last
         run.status = AnalysisRun.Status.DONE
         run.busy = None
@@ -361,6 +369,28 @@ def _cells(agg, group: str, outcome_types) -> list[dict]:
             if int(row.hit) == 1:
                 cell["n_outcome_hit"] += int(row.n)
     return list(cells.values())
+
+
+def _light(analysis: dict) -> dict:
+    if analysis["name"] != "officer_benchmark":
+        return analysis
+    return {
+        **analysis,
+        "results": [r for r in analysis["results"] if r["measure"] != "officer_difference"],
+    }
+
+
+def _officer_signals(analyses: list[dict], teams: dict[str, str]) -> dict:
+    """Distinct officers with a signal (q < 0.05) per scope and team; no officer named."""
+    flagged: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for a in analyses:
+        if a["name"] != "officer_benchmark":
+            continue
+        for r in a["results"]:
+            q = r.get("q_value")
+            if r["measure"] == "officer_difference" and q is not None and q < 0.05:
+                flagged[r["scope"]][teams.get(r["unit"], "")].add(r["unit"])
+    return {scope: {t: len(units) for t, units in per.items()} for scope, per in flagged.items()}
 
 
 def _officer_teams(agg) -> dict[str, str]:

@@ -40,7 +40,7 @@ def run_context(request, section: str) -> dict:
         "section": section,
         "sections": SECTIONS,
         "run": run,
-        "runs": list(selectors.done_runs(user).order_by("-finished_at", "-pk")[:50]),
+        "runs": list(selectors.run_choices(user)[:50]),
         "can_run": access.has_permission(user, policies.RUN),
         "can_import": access.has_permission(user, policies.IMPORT),
         "k": present.k(),
