@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from gelijk.engines import disclosure
 from gelijk.engines.monitor import nl
@@ -22,9 +23,9 @@ from gelijk.engines.monitor.stats import wilson_interval
 
 SCOPES = ("proactive", "reactive", "all")
 SCOPE_LABELS = {
-    "proactive": "proactieve acties (eigen initiatief)",
-    "reactive": "reactieve acties (na een melding)",
-    "all": "alle acties",
+    "proactive": _l("proactieve acties (eigen initiatief)"),
+    "reactive": _l("reactieve acties (na een melding)"),
+    "all": _l("alle acties"),
 }
 SHARE = {"hit_rate", "action_rate", "completeness", "threshold", "threshold_average"}
 POINTS = {
@@ -51,32 +52,32 @@ RATIOS = {
 }
 
 MEASURE_LABELS = {
-    "rate_per_1000": "acties per 1.000 inwoners per jaar",
-    "rate_ratio": "verhouding per inwoner (in de wijk)",
-    "rate_ratio_standardised": "verhouding per inwoner (per wijk vergeleken)",
-    "rate_ratio_crude": "verhouding per inwoner (niet per wijk, niet getoetst)",
-    "ecological_rate_ratio_per_10pp": "verband tussen wijken (per 10 procentpunt)",
-    "action_rate": "aandeel acties met deze afloop",
-    "action_rate_ratio": "verhouding in afloop",
-    "hit_rate": "vondstpercentage",
-    "hit_rate_ratio": "verhouding vondstpercentage",
-    "odds_ratio_pooled": "kansverhouding vondst (samengevoegd)",
-    "odds_ratio_mh": "kansverhouding vondst (per wijk vergeleken)",
-    "vod_odds_ratio": "kansverhouding donker/licht",
-    "vod_odds_ratio_district": "kansverhouding donker/licht, met wijk",
-    "vod_odds_ratio_dst": "kansverhouding donker/licht, rond klokwissel",
-    "rate_ratio_population": "verhouding per inwoner (model)",
-    "rate_ratio_reactive_baseline": "verhouding per reactieve actie (model)",
-    "officer_difference": "verschil met collega's",
-    "team_difference": "verschil met andere teams",
-    "threshold": "drempel",
-    "threshold_average": "gemiddelde drempel",
-    "threshold_difference": "verschil in drempel",
-    "cluster_no_hit_difference": "vaker niets gevonden in de afwijkende groep",
-    "weighted_mean": "gewogen uitkomst",
-    "difference": "verschil met de referentiegroep",
-    "trend_per_wave": "verandering per ronde",
-    "completeness": "ingevuld",
+    "rate_per_1000": _l("acties per 1.000 inwoners per jaar"),
+    "rate_ratio": _l("verhouding per inwoner (in de wijk)"),
+    "rate_ratio_standardised": _l("verhouding per inwoner (per wijk vergeleken)"),
+    "rate_ratio_crude": _l("verhouding per inwoner (niet per wijk, niet getoetst)"),
+    "ecological_rate_ratio_per_10pp": _l("verband tussen wijken (per 10 procentpunt)"),
+    "action_rate": _l("aandeel acties met deze afloop"),
+    "action_rate_ratio": _l("verhouding in afloop"),
+    "hit_rate": _l("vondstpercentage"),
+    "hit_rate_ratio": _l("verhouding vondstpercentage"),
+    "odds_ratio_pooled": _l("kansverhouding vondst (samengevoegd)"),
+    "odds_ratio_mh": _l("kansverhouding vondst (per wijk vergeleken)"),
+    "vod_odds_ratio": _l("kansverhouding donker/licht"),
+    "vod_odds_ratio_district": _l("kansverhouding donker/licht, met wijk"),
+    "vod_odds_ratio_dst": _l("kansverhouding donker/licht, rond klokwissel"),
+    "rate_ratio_population": _l("verhouding per inwoner (model)"),
+    "rate_ratio_reactive_baseline": _l("verhouding per reactieve actie (model)"),
+    "officer_difference": _l("verschil met collega's"),
+    "team_difference": _l("verschil met andere teams"),
+    "threshold": _l("drempel"),
+    "threshold_average": _l("gemiddelde drempel"),
+    "threshold_difference": _l("verschil in drempel"),
+    "cluster_no_hit_difference": _l("vaker niets gevonden in de afwijkende groep"),
+    "weighted_mean": _l("gewogen uitkomst"),
+    "difference": _l("verschil met de referentiegroep"),
+    "trend_per_wave": _l("verandering per ronde"),
+    "completeness": _l("ingevuld"),
 }
 
 
@@ -142,9 +143,9 @@ def row(result: dict, group_column: str) -> dict:
     )
     return {
         "measure": result["measure"],
-        "measure_label": MEASURE_LABELS.get(result["measure"], result["measure"]),
+        "measure_label": str(MEASURE_LABELS.get(result["measure"], result["measure"])),
         "scope": result["scope"],
-        "scope_label": SCOPE_LABELS.get(result["scope"], result["scope"]),
+        "scope_label": str(SCOPE_LABELS.get(result["scope"], result["scope"])),
         "group": label(group_column, result.get("group")),
         "group_value": result.get("group"),
         "reference": label(group_column, result.get("reference"))
@@ -205,13 +206,13 @@ def strongest(results: list[dict]) -> dict | None:
 # --------------------------------------------------------------------------- headlines
 
 HEADLINES = (
-    ("population_rates", "rate_ratio_standardised", "Acties per inwoner"),
-    ("action_rates", "action_rate_ratio", "Wat volgt op een actie"),
-    ("outcome_test", "odds_ratio_mh", "Vondstpercentage (uitkomstentoets)"),
-    ("veil_of_darkness", "vod_odds_ratio_district", "Licht en donker"),
-    ("poisson_offset", "rate_ratio_reactive_baseline", "Poissonmodel per wijk"),
-    ("threshold_test", "threshold_difference", "Drempeltoets"),
-    ("bias_scan", "cluster_no_hit_difference", "Bias scan zonder groepskenmerk"),
+    ("population_rates", "rate_ratio_standardised", _l("Acties per inwoner")),
+    ("action_rates", "action_rate_ratio", _l("Wat volgt op een actie")),
+    ("outcome_test", "odds_ratio_mh", _l("Vondstpercentage (uitkomstentoets)")),
+    ("veil_of_darkness", "vod_odds_ratio_district", _l("Licht en donker")),
+    ("poisson_offset", "rate_ratio_reactive_baseline", _l("Poissonmodel per wijk")),
+    ("threshold_test", "threshold_difference", _l("Drempeltoets")),
+    ("bias_scan", "cluster_no_hit_difference", _l("Bias scan zonder groepskenmerk")),
 )
 
 
@@ -222,7 +223,7 @@ def headlines(analyses: dict[str, dict], group_column: str, scope: str = "proact
         a = analyses.get(name)
         if a is None:
             continue
-        item = {"name": name, "title": _(title), "status": a["status"], "summary": a["summary"]}
+        item = {"name": name, "title": str(title), "status": a["status"], "summary": a["summary"]}
         if a["status"] == "ok":
             candidates = pick(a["results"], measure, scope)
             if not candidates and name == "poisson_offset":

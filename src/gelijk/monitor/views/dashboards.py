@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from gelijk.core.models import District
 from gelijk.core.views.base import staff_required
@@ -16,11 +17,11 @@ from gelijk.monitor import charts, policies, present, selectors
 from gelijk.monitor.views.common import analyses_of, run_context, scope_of
 
 RATIO_HEADLINES = (
-    ("population_rates", "rate_ratio_standardised", "Per inwoner"),
-    ("outcome_test", "odds_ratio_mh", "Vondst (kansverhouding)"),
-    ("veil_of_darkness", "vod_odds_ratio_district", "Donker/licht"),
-    ("poisson_offset", "rate_ratio_reactive_baseline", "Per reactieve actie"),
-    ("poisson_offset", "rate_ratio_population", "Per inwoner (model)"),
+    ("population_rates", "rate_ratio_standardised", _l("Per inwoner")),
+    ("outcome_test", "odds_ratio_mh", _l("Vondst (kansverhouding)")),
+    ("veil_of_darkness", "vod_odds_ratio_district", _l("Donker/licht")),
+    ("poisson_offset", "rate_ratio_reactive_baseline", _l("Per reactieve actie")),
+    ("poisson_offset", "rate_ratio_population", _l("Per inwoner (model)")),
 )
 
 
@@ -39,7 +40,7 @@ def _forest_points(analyses: dict, run, scope: str) -> list[dict]:
                 continue
             points.append(
                 {
-                    "label": f"{_(short)} · {present.label(run.group, r['group'])}",
+                    "label": f"{short} · {present.label(run.group, r['group'])}",
                     "estimate": r["estimate"],
                     "low": r["ci_low"],
                     "high": r["ci_high"],
@@ -106,9 +107,9 @@ def _survey_headline(survey: dict | None, run) -> dict | None:
 # --------------------------------------------------------------------------- map
 
 MAP_MEASURES = (
-    ("rate", _("Acties per 1.000 inwoners")),
-    ("ratio", _("Verhouding tot de referentiegroep (per inwoner)")),
-    ("hits", _("Verhouding in vondstpercentage")),
+    ("rate", _l("Acties per 1.000 inwoners")),
+    ("ratio", _l("Verhouding tot de referentiegroep (per inwoner)")),
+    ("hits", _l("Verhouding in vondstpercentage")),
 )
 
 
