@@ -49,8 +49,14 @@ def forest(points: list[dict], *, title: str, description: str, log: bool = True
     if not values:
         return None
     scale = {"type": "log"} if log else {"zero": False}
-    y = {"field": "label", "type": "nominal", "title": None, "sort": None}
-    x_title = title
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "title": None,
+        "sort": None,
+        "axis": {"labelLimit": 360},
+    }
+    x_axis = {} if log else {"format": "+.0%"}
     return _spec(
         description,
         {
@@ -72,7 +78,8 @@ def forest(points: list[dict], *, title: str, description: str, log: bool = True
                             "field": "low",
                             "type": "quantitative",
                             "scale": scale,
-                            "title": x_title,
+                            "title": title,
+                            "axis": x_axis,
                         },
                         "x2": {"field": "high"},
                     },
@@ -103,7 +110,7 @@ def choropleth(features: list[dict], *, title: str, description: str, diverging:
         "field": "properties.value",
         "type": "quantitative",
         "title": title,
-        "legend": {"orient": "bottom", "gradientLength": 260},
+        "legend": {"orient": "bottom", "gradientLength": 260, "format": ".2f"},
         "scale": {"scheme": "blueorange", "domainMid": 1, "type": "log"}
         if diverging
         else {"scheme": "blues"},
@@ -168,7 +175,12 @@ def lines(
     y = {"field": "y", "type": "quantitative", "title": y_title}
     if percent:
         y["axis"] = {"format": ".0%"}
-    color = {"field": "series", "type": "nominal", "title": None}
+    color = {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "legend": {"columns": 3, "labelLimit": 260},
+    }
     layers = []
     if band:
         layers.append(
@@ -249,12 +261,23 @@ def svg(spec: dict) -> str:
 
 
 def centroid(geometry: dict) -> tuple[float, float]:
-    """A label position: the mean of the outer ring's points (good enough for wijken)."""
+    """A label position: the area-weighted centroid of the largest polygon's outer ring."""
     coords = geometry["coordinates"]
-    ring = coords[0] if geometry["type"] == "Polygon" else max(coords, key=lambda p: len(p[0]))[0]
-    lon = sum(p[0] for p in ring) / len(ring)
-    lat = sum(p[1] for p in ring) / len(ring)
-    return lon, lat
+    polygons = [coords] if geometry["type"] == "Polygon" else coords
+    ring = max((p[0] for p in polygons), key=lambda r: abs(_twice_area(r)))
+    a = _twice_area(ring)
+    if a == 0:
+        return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
+    cx = cy = 0.0
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        cross = x1 * y2 - x2 * y1
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    return cx / (3 * a), cy / (3 * a)
+
+
+def _twice_area(ring) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))
 
 
 def rewound(geometry: dict) -> dict:

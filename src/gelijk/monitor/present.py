@@ -290,6 +290,8 @@ def trend_table(
         outcome[p][0] += c["n_outcome_known"]
         outcome[p][1] += c["n_outcome_hit"]
     periods = sorted(periods)
+    if not any(counts[(p, None)] for p in periods):
+        columns = list(levels)  # no action with an unknown group: no column for it
     kk = k()
     table = [[counts[(p, g)] for g in columns] for p in periods]
     if not periods:

@@ -591,7 +591,7 @@ def benchmark(request):
                     for r in team_rows
                     if not r["suppressed"]
                 ],
-                title=_("verschil met collega's in dezelfde omstandigheden (aandeel)"),
+                title=_("verschil met collega's in dezelfde omstandigheden (procentpunt)"),
                 description=_(
                     "Puntgrafiek met intervallen: per team het verschil in het aandeel acties "
                     "gericht op de gekozen groep, vergeleken met collega's in dezelfde "
