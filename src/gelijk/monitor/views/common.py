@@ -54,6 +54,7 @@ def run_context(request, section: str) -> dict:
                 if run.reference_used
                 else "",
                 "pinned": list(run.imports.all()),
+                "n_actions_text": present.small_count(run.n_actions)["text"],
             }
         )
     return context
