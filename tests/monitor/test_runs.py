@@ -251,6 +251,15 @@ def test_scheduled_run_without_data_is_recorded_as_failed(refdata, settings):
     assert "geen handhavingsacties" in run.error_message
 
 
+def test_scheduled_run_refuses_a_partly_covered_period(imported, actions_file, settings):
+    imported(actions_file(500, start=dt.date(2025, 1, 1), days=180))
+    settings.GELIJK_MONITOR_SCHEDULED_MONTHS = 12
+    run = service.run_scheduled(today=dt.date(2026, 1, 15))
+    assert run.status == "failed" and not run.imports.exists()
+    assert "maar een deel van die periode" in run.error_message
+    assert "29 juni 2025" in run.error_message or "30 juni 2025" in run.error_message
+
+
 def test_monthly_job_is_scheduled_on_the_first():
     from gelijk.core.scheduler import JOBS
 

@@ -78,8 +78,10 @@ def run_create(
     reference: str = "",
     trigger: str = AnalysisRun.Trigger.MANUAL,
     wait_for_imports: bool = True,
+    full_period: bool = False,
 ) -> AnalysisRun:
-    """Record a run with its pinned imports (takes the one-run-at-a-time lock)."""
+    """Record a run with its pinned imports (takes the one-run-at-a-time lock). With
+    ``full_period`` the imports must cover the whole period (the monthly run)."""
     if start > end:
         raise MonitorError(
             _("De begindatum ligt na de einddatum. Kies een periode die klopt."), field="start"
@@ -105,6 +107,10 @@ def run_create(
         ).exists()
     ):
         raise MonitorError(_no_data(start, end))
+    if full_period:
+        gap = _coverage_gap(pinned, start, end)
+        if gap:
+            raise MonitorError(gap)
     survey = latest_survey()
     try:
         with transaction.atomic():
@@ -142,6 +148,29 @@ def run_create(
     return run
 
 
+# Deliveries may start or end a few days inside a month (the last days not yet exported).
+_SLACK = dt.timedelta(days=7)
+
+
+def _coverage_gap(pinned: list[DataImport], start: dt.date, end: dt.date) -> str | None:
+    """Why the imports do not cover [start, end], or None when they do (within a week)."""
+    covered_until = start - dt.timedelta(days=1)
+    for imp in sorted(pinned, key=lambda d: d.period_start):
+        if imp.period_start - covered_until > _SLACK:
+            break
+        covered_until = max(covered_until, imp.period_end)
+    if covered_until + _SLACK >= end:
+        return None
+    first = min(d.period_start for d in pinned)
+    last = max(d.period_end for d in pinned)
+    return _(
+        "De analyse van %(start)s tot en met %(end)s is niet uitgevoerd: de geïmporteerde "
+        "acties dekken maar een deel van die periode (%(first)s tot en met %(last)s). Een "
+        "automatische analyse draait alleen op een volledige periode; start zo nodig zelf een "
+        "analyse over de periode met gegevens."
+    ) % {"start": _day(start), "end": _day(end), "first": _day(first), "last": _day(last)}
+
+
 def run_request(*, user, start, end, group: str, reference: str = "") -> AnalysisRun:
     """Start an analysis on demand: record it and queue the task."""
     access.require(user, policies.RUN)
@@ -168,8 +197,9 @@ def previous_months(today: dt.date, months: int) -> tuple[dt.date, dt.date]:
 
 
 def run_scheduled(today: dt.date | None = None) -> AnalysisRun:
-    """The monthly run over the last full months. A period without data is recorded as a failed
-    run with the reason, so the gap shows in the run history."""
+    """The monthly run over the last full months. A period without data, or with data for only
+    part of it (no run on half data), is recorded as a failed run with the reason, so the gap
+    shows in the run history."""
     today = today or timezone.localdate()
     start, end = previous_months(today, settings.GELIJK_MONITOR_SCHEDULED_MONTHS)
     group = settings.GELIJK_MONITOR_DEFAULT_GROUP
@@ -181,6 +211,7 @@ def run_scheduled(today: dt.date | None = None) -> AnalysisRun:
             group=group,
             trigger=AnalysisRun.Trigger.SCHEDULED,
             wait_for_imports=False,
+            full_period=True,
         )
     except MonitorError as exc:
         now = timezone.now()
