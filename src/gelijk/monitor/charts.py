@@ -12,8 +12,6 @@ import copy
 import itertools
 import math
 
-from django.utils.translation import gettext as _
-
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 PALETTE = ["#0b4f8a", "#b34700", "#2e7d32", "#7b1fa2", "#4d4d4d", "#00695c"]
 CONFIG = {
@@ -304,7 +302,3 @@ def log_ok(value) -> bool:
     return (
         value is not None and isinstance(value, int | float) and value > 0 and math.isfinite(value)
     )
-
-
-def no_data_text() -> str:
-    return _("Geen grafiek: er zijn geen cijfers die getoond mogen worden.")

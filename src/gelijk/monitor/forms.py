@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gelijk.engines.monitor import nl
 from gelijk.monitor import files
-from gelijk.monitor.models import DataImport
 
 GROUP_LABELS = {
     "age_band": _("Leeftijdsgroep"),
@@ -85,7 +84,3 @@ class RunForm(forms.Form):
 
 def group_label(group: str) -> str:
     return str(GROUP_LABELS.get(group, nl.column(group)))
-
-
-def import_kind_label(kind: str) -> str:
-    return str(DataImport.Kind(kind).label)
