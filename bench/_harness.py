@@ -63,8 +63,14 @@ def write_result(name: str, payload: dict[str, Any], summary_lines: list[str]) -
     payload = {"benchmark": name, "machine": machine(), **payload}
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
-    md = [f"# Benchmark: {name}", "", f"Run {payload['machine']['when']} on "
-          f"{payload['machine']['cpus']} CPUs, Python {payload['machine']['python']}.", "",
-          *summary_lines, ""]
+    md = [
+        f"# Benchmark: {name}",
+        "",
+        f"Run {payload['machine']['when']} on "
+        f"{payload['machine']['cpus']} CPUs, Python {payload['machine']['python']}.",
+        "",
+        *summary_lines,
+        "",
+    ]
     (RESULTS / f"{name}.md").write_text("\n".join(md))
     return path
