@@ -30,14 +30,25 @@ exactly as max-flow problems on the table's network (a table with totals is a ci
 The constraint matrix of these equations is a network matrix (totally unimodular), so the LP
 bounds are attained by integer tables: ``[lo, hi]`` is also the exact range over integer tables.
 
-Complements are chosen greedily and deterministically: first every equation that holds exactly
-one suppressed value gets a second one (a single unknown in an equation is determined); then the
-audit runs and, for each failing value, one more value on its row or column is suppressed; this
-repeats until the audit passes. Candidates are ranked by (cell before total before grand total,
-non-zero before zero, closes an existing line before opening a new one, smallest count, position)
-— smallest counts lose the least information; a zero complement protects little because it cannot
-go below zero. The loop always ends: with every value but a grand total ``G >= k`` suppressed,
-each value ranges over ``[0, G]``.
+Complements are chosen deterministically by two strategies, and :func:`suppress_2d` publishes
+the lighter result (fewer hidden cells, then fewer people in them, then fewer hidden totals):
+
+* the *line heuristic* first gives every equation that holds exactly one suppressed value a
+  second one, then audits and, for each failing group, suppresses one more value on the row or
+  column of its first failing value, until the audit passes. Candidates are ranked by (cell
+  before total before grand total, non-zero before zero, closes an existing line before opening
+  a new one, smallest count, position);
+* the *audited greedy* keeps the grand total published, audits, and for each failing value
+  (one per row and column per round) suppresses the cheapest value on its row or column —
+  preferring the smallest count of at least ``k``, which lifts a range past ``k`` at once and
+  is not small itself — and totals only where the value's own total is already hidden.
+
+The heuristic's small complements are often small themselves and fail in turn, so on tables
+with small cells in many lines it can hide nearly everything (all 48 cells of COMPAS race ×
+sex × outcome at k = 10); the greedy then hides 17. Neither is better on every table. Both
+loops end: with every value but a grand total ``G >= k`` suppressed, each value ranges over
+``[0, G]``. A list with its total is one equation; there the heuristic already hides the fewest
+cells possible with the total published, so :func:`suppress_1d` uses it alone.
 
 Out of scope (documented in docs/methods/disclosure.md): attacks that use knowledge of the
 selection heuristic, prior knowledge of individuals, and linked or successive tables published
@@ -46,17 +57,20 @@ separately — protect a table and its margins in one call and publish margins f
 References
 ----------
 Cox, L. H. (1980). Suppression methodology and statistical disclosure control. *JASA* 75(370),
-377–385. Gusfield, D. (1988). A graph theoretic approach to statistical data security. *SIAM J.
-Comput.* 17(3), 552–571. Ford, L. R. & Fulkerson, D. R. (1962). *Flows in Networks*. Princeton
-University Press. Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley.
+377–385. Edmonds, J. & Karp, R. M. (1972). Theoretical improvements in algorithmic efficiency
+for network flow problems. *J. ACM* 19(2), 248–264. Gusfield, D. (1988). A graph theoretic
+approach to statistical data security. *SIAM J. Comput.* 17(3), 552–571. Ford, L. R. &
+Fulkerson, D. R. (1962). *Flows in Networks*. Princeton University Press. Hundepool, A. et al.
+(2012). *Statistical Disclosure Control*. Wiley.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,6 +81,7 @@ from gelijk.engines.errors import InputError
 
 __all__ = [
     "DEFAULT_K",
+    "STRATEGIES",
     "Audit",
     "Interval",
     "Suppression1D",
@@ -80,6 +95,9 @@ __all__ = [
 
 #: Default threshold; the deployment setting is ``GELIJK_SMALL_CELL_K``.
 DEFAULT_K = 10
+
+#: Complement strategies of :func:`suppress_2d`; "lighter" runs both and keeps the lighter.
+STRATEGIES = ("lighter", "heuristic", "greedy")
 
 
 # --------------------------------------------------------------------------- validation
@@ -425,7 +443,6 @@ def _intervals(
     system: _System,
     flow: np.ndarray,
     unknown: np.ndarray,
-    cache: dict[frozenset[int], dict[int, Interval]] | None = None,
 ) -> dict[int, Interval]:
     """Feasible range of every unknown entry over non-negative circulations.
 
@@ -439,10 +456,6 @@ def _intervals(
     """
     out: dict[int, Interval] = {}
     for comp in _components(system, unknown):
-        key = frozenset(comp)
-        if cache is not None and key in cache:
-            out.update(cache[key])
-            continue
         inf = int(flow[comp].sum()) + 1
         if inf >= 2**31 - 1:
             raise InputError("counts are too large for the disclosure audit (sum above 2**31)")
@@ -456,16 +469,12 @@ def _intervals(
         owner = np.concatenate([arcs, back])
         source = system.n_nodes  # an extra node caps each max flow at its first arc
         n = system.n_nodes + 1
-        found: dict[int, Interval] = {}
         for e in comp:
             keep = owner != e
             t, h, f = int(system.tail[e]), int(system.head[e]), int(flow[e])
             up = _max_flow(n, tails[keep], heads[keep], caps[keep], source, h, inf, t)
             down = _max_flow(n, tails[keep], heads[keep], caps[keep], source, t, f, h) if f else 0
-            found[e] = Interval(f - down, None if up >= inf else f + up)
-        if cache is not None:
-            cache[key] = found
-        out.update(found)
+            out[e] = Interval(f - down, None if up >= inf else f + up)
     return out
 
 
@@ -516,8 +525,133 @@ def _feasible_flow(system: _System, published: np.ndarray, unknown: np.ndarray) 
     return flow
 
 
-def _fails(iv: Interval, k: int) -> bool:
-    return iv.hi is not None and (iv.hi - iv.lo < 1 or iv.hi < k)
+def _push(
+    adj: list[list[int]],
+    head: list[int],
+    cap0: list[float],
+    blocked: list[int],
+    source: int,
+    sink: int,
+    limit: int,
+) -> int:
+    """Max flow from ``source`` to ``sink``, stopping once it reaches ``limit``.
+
+    Shortest augmenting paths (Edmonds & Karp 1972) on a residual network in which arc ``a``
+    runs from ``head[a ^ 1]`` to ``head[a]``; the arcs in ``blocked`` are left out.
+    """
+    cap = cap0.copy()
+    for a in blocked:
+        cap[a] = 0
+    flow = 0
+    while flow < limit:
+        parent = {source: -1}
+        queue = deque([source])
+        while queue and sink not in parent:
+            u = queue.popleft()
+            for a in adj[u]:
+                v = head[a]
+                if cap[a] > 0 and v not in parent:
+                    parent[v] = a
+                    queue.append(v)
+        if sink not in parent:
+            break
+        path = []
+        v = sink
+        while v != source:
+            a = parent[v]
+            path.append(a)
+            v = head[a ^ 1]
+        step = min(limit - flow, *(cap[a] for a in path))
+        for a in path:
+            cap[a] -= step
+            cap[a ^ 1] += step
+        flow += int(step)
+    return flow
+
+
+def _component_failures(
+    system: _System, flow: np.ndarray, comp: list[int], want_hi: np.ndarray, want_width: np.ndarray
+) -> list[int]:
+    """The entries ``e`` of one component whose range misses its goal: an upper bound below
+    ``want_hi[e]`` or a width below ``want_width[e]`` (the audit: ``k`` and 1).
+
+    The same residual network as :func:`_intervals`, but each max flow only runs until it
+    decides the test: both goals hold exactly when the flow back from head to tail reaches
+    ``max(want_hi - f, want_width)``, or, when only the width is still open and ``f`` already
+    reaches ``want_hi``, some flow can go the other way. Small flows on a graph of a few dozen
+    nodes are much cheaper in plain Python than a general max-flow call, and the protection
+    loops run this check many times.
+    """
+    adj: list[list[int]] = [[] for _ in range(system.n_nodes)]
+    head: list[int] = []
+    cap: list[float] = []
+    owned: dict[int, list[int]] = {e: [] for e in comp}
+
+    def arc(u: int, v: int, c: float, e: int) -> None:
+        a = len(head)
+        head.extend((v, u))
+        cap.extend((c, 0))
+        adj[u].append(a)
+        adj[v].append(a + 1)
+        owned[e].append(a)
+
+    for e in comp:
+        t, h, f = int(system.tail[e]), int(system.head[e]), int(flow[e])
+        arc(t, h, math.inf, e)
+        if f:
+            arc(h, t, f, e)
+    bad = []
+    for e in comp:
+        t, h, f = int(system.tail[e]), int(system.head[e]), int(flow[e])
+        need = max(int(want_hi[e]) - f, int(want_width[e]))
+        if need <= 0:
+            continue
+        up = _push(adj, head, cap, owned[e], h, t, need)
+        if up >= need:
+            continue
+        if f + up < want_hi[e] or _push(adj, head, cap, owned[e], t, h, 1) == 0:
+            bad.append(e)
+    return bad
+
+
+@dataclass
+class _Goal:
+    """What the protection of one table must reach, with a cache of component failures.
+
+    Every suppressed entry ``e`` must end with a feasible range reaching ``hi[e]`` and at least
+    ``width[e]`` wide: ``k`` and 1 normally, 0 for entries that are not this call's to protect
+    (given by another table), less where no suppression in this table can reach more.
+    """
+
+    system: _System
+    values: np.ndarray
+    hi: np.ndarray
+    width: np.ndarray
+    cache: dict[frozenset[int], list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def audit_rule(cls, system: _System, values: np.ndarray, fixed: np.ndarray, k: int) -> _Goal:
+        hi = np.where(fixed, 0, k).astype(np.int64)
+        return cls(system, values, hi, np.where(fixed, 0, 1).astype(np.int64))
+
+    def without(self, e: int) -> _Goal:
+        hi, width = self.hi.copy(), self.width.copy()
+        hi[e] = width[e] = 0
+        return _Goal(self.system, self.values, hi, width)
+
+    def failing(self, supp: np.ndarray) -> list[list[int]]:
+        """Suppressed entries that miss their goal, grouped by independent component (the
+        failures of a component depend only on its hidden entries, hence the cache)."""
+        groups = []
+        for comp in _components(self.system, supp):
+            key = frozenset(comp)
+            if key not in self.cache:
+                self.cache[key] = _component_failures(
+                    self.system, self.values, comp, self.hi, self.width
+                )
+            if self.cache[key]:
+                groups.append(self.cache[key])
+        return groups
 
 
 # --------------------------------------------------------------------------- suppression
@@ -533,13 +667,14 @@ def _cheapest(
     system: _System,
     values: np.ndarray,
     supp: np.ndarray,
+    fixed: np.ndarray,
     candidates: Iterable[int],
     via: int | None,
 ) -> int | None:
     best = None
     best_cost = None
     for e in candidates:
-        if supp[e]:
+        if supp[e] or fixed[e]:
             continue
         cost = _cost(system, values, supp, int(e), via)
         if best_cost is None or cost < best_cost:
@@ -547,43 +682,206 @@ def _cheapest(
     return best
 
 
-def _pair_lines(system: _System, values: np.ndarray, supp: np.ndarray) -> None:
-    """Give every equation with exactly one suppressed entry a second one (in place)."""
+def _pair_lines(
+    system: _System, values: np.ndarray, supp: np.ndarray, fixed: np.ndarray, goal: _Goal
+) -> None:
+    """Give every equation whose one suppressed entry must not be determined a second one."""
     changed = True
     while changed:
         changed = False
         for v, eq in enumerate(system.equations):
-            if int(supp[eq].sum()) != 1:
+            lone = eq[supp[eq]]
+            if lone.size != 1 or not goal.width[lone[0]]:
                 continue
-            pick = _cheapest(system, values, supp, eq, v)
+            pick = _cheapest(system, values, supp, fixed, eq, v)
             if pick is not None:
                 supp[pick] = True
                 changed = True
 
 
-def _protect(system: _System, values: np.ndarray, primary: np.ndarray, k: int) -> np.ndarray:
-    """Add complementary suppressions until the audit passes (see the module docstring)."""
-    supp = primary.copy()
-    cache: dict[frozenset[int], dict[int, Interval]] = {}
-    while not supp.all():
-        _pair_lines(system, values, supp)
-        intervals = _intervals(system, values, supp, cache)
-        failing = []
-        for comp in _components(system, supp):
-            bad = [e for e in comp if _fails(intervals[e], k)]
-            if bad:
-                failing.append(bad[0])
+def _protect(
+    system: _System,
+    values: np.ndarray,
+    start: np.ndarray,
+    fixed: np.ndarray,
+    goal: _Goal,
+) -> np.ndarray:
+    """Strategy 1, the line heuristic: pair lines, then complements near each failing group.
+
+    Complements are ranked by :func:`_cost` (cell before total, non-zero, closes a line,
+    smallest count). Ends when every entry reaches its goal; that always happens, at the
+    latest when every entry that is not ``fixed`` is suppressed.
+    """
+    supp = start.copy()
+    while not (supp | fixed).all():
+        _pair_lines(system, values, supp, fixed, goal)
+        failing = goal.failing(supp)
         if not failing:
             break
-        for e in failing:
+        for bad in failing:
+            e = bad[0]
             ends = (int(system.tail[e]), int(system.head[e]))
             near = [int(x) for v in ends for x in system.equations[v]]
-            pick = _cheapest(system, values, supp, near, None)
+            pick = _cheapest(system, values, supp, fixed, near, None)
             if pick is None:
-                pick = _cheapest(system, values, supp, range(len(values)), None)
+                pick = _cheapest(system, values, supp, fixed, range(len(values)), None)
             if pick is not None:
                 supp[pick] = True
     return supp
+
+
+def _greedy_cost(values: np.ndarray, k: int, e: int, rows: int, cols: int) -> tuple:
+    # A complement of at least k widens a range past k at once and is not small itself; among
+    # those the smallest loses the least. Smaller ones (largest first) and zeros come last. Ties:
+    # a cell before a column total before a row total, then position.
+    v = int(values[e])
+    i, j = divmod(e, cols + 1)
+    if i < rows and j < cols:
+        where = (0, e)
+    elif i == rows:
+        where = (1, j)
+    else:
+        where = (2, i)
+    return (v < k, v == 0, v if v >= k else -v, where)
+
+
+def _greedy_2d(
+    system: _System,
+    values: np.ndarray,
+    start: np.ndarray,
+    fixed: np.ndarray,
+    goal: _Goal,
+    k: int,
+    shape: tuple[int, int],
+    max_cells: int | None,
+) -> np.ndarray | None:
+    """Strategy 2, the audited greedy, on the extended (rows + 1) × (cols + 1) table.
+
+    The grand total must be in ``fixed`` (published unless small). Each round audits the table
+    and, for each value short of its goal whose row and column got no complement yet this round,
+    hides the cheapest complement (:func:`_greedy_cost`) among the cells of its row and column,
+    and among the row (column) totals when it is a row (column) total or its own row (column)
+    total is hidden. When no failing value has a local candidate left, the cheapest value
+    anywhere is hidden, so the loop ends (at the latest with everything not fixed hidden).
+    Returns None as soon as it hides more cells than ``max_cells`` (if given): it can no longer
+    be the lighter one.
+    """
+    rows, cols = shape
+    w = cols + 1
+    interior = np.zeros(len(values), dtype=bool)
+    interior.reshape(rows + 1, w)[:rows, :cols] = True
+
+    def cost(e: int) -> tuple:
+        return _greedy_cost(values, k, e, rows, cols)
+
+    supp = start.copy()
+    while True:
+        if max_cells is not None and int(supp[interior].sum()) > max_cells:
+            return None
+        failing = [e for group in goal.failing(supp) for e in group]
+        if not failing:
+            return supp
+        # Cells (row-major) before row totals before column totals.
+        failing.sort(key=lambda e: (not interior[e], e >= rows * w, e))
+        touched: set[tuple[str, int]] = set()
+        progress = False
+        for e in failing:
+            i, j = divmod(e, w)
+            li = i if i < rows else None
+            lj = j if j < cols else None
+            lines = {("r", li)} if li is not None else set()
+            lines |= {("c", lj)} if lj is not None else set()
+            if lines & touched:
+                continue
+            candidates: list[int] = []
+            if li is not None:
+                candidates += [li * w + c for c in range(cols)]
+                if lj is None or supp[li * w + cols]:
+                    candidates += [r * w + cols for r in range(rows)]
+            if lj is not None:
+                candidates += [r * w + lj for r in range(rows)]
+                if li is None or supp[rows * w + lj]:
+                    candidates += [rows * w + c for c in range(cols)]
+            candidates = [c for c in candidates if not supp[c] and not fixed[c]]
+            if not candidates:
+                continue
+            pick = min(candidates, key=cost)
+            supp[pick] = True
+            progress = True
+            pi, pj = divmod(pick, w)
+            touched |= {("r", pi)} if pi < rows else set()
+            touched |= {("c", pj)} if pj < cols else set()
+        if not progress:
+            rest = np.flatnonzero(~supp & ~fixed)
+            if rest.size == 0:
+                return supp
+            supp[min((int(e) for e in rest), key=cost)] = True
+
+
+def _hidden_load(supp: np.ndarray, values: np.ndarray, interior: np.ndarray) -> tuple:
+    # Fewer hidden cells, then fewer people in them, then fewer hidden totals.
+    return (
+        int(supp[interior].sum()),
+        int(values[supp & interior].sum()),
+        int(supp[~interior].sum()),
+    )
+
+
+def _secondary_2d(
+    rows: int,
+    cols: int,
+    values: np.ndarray,
+    start: np.ndarray,
+    fixed: np.ndarray,
+    linked: bool,
+    k: int,
+    strategy: str,
+) -> np.ndarray:
+    """Complementary suppression of the extended table: the lighter of the two strategies.
+
+    ``start`` holds the primary suppressions and the state of the ``fixed`` entries (which no
+    strategy changes). Both strategies end only when every entry reaches its goal (the audit
+    rule), so whichever is chosen carries the same guarantee.
+    """
+    if not start[~fixed].any():
+        return start
+    system = _system_2d(rows, cols)
+    goal = _Goal.audit_rule(system, values, fixed, k)
+    if linked:
+        # Linked totals can pin a value down whatever this table hides (e.g. one hidden column
+        # whose total follows from the published ones and the grand total): such a value gets
+        # the widest range any suppression here can give, that of everything hidden.
+        for e, iv in _intervals(system, values, start | ~fixed).items():
+            if iv.hi is not None:
+                goal.hi[e] = min(goal.hi[e], iv.hi)
+                goal.width[e] = min(goal.width[e], iv.hi - iv.lo)
+    interior = np.zeros(values.size, dtype=bool)
+    interior.reshape(rows + 1, cols + 1)[:rows, :cols] = True
+    heuristic = None
+    if strategy != "greedy":
+        heuristic = _protect(system, values, start, fixed, goal)
+        if strategy == "heuristic":
+            return heuristic
+    # The greedy keeps the grand total published (when it is not small).
+    grand = values.size - 1
+    g_fixed = fixed.copy()
+    g_fixed[grand] = True
+    greedy = _greedy_2d(
+        system,
+        values,
+        start,
+        g_fixed,
+        goal.without(grand),
+        k,
+        (rows, cols),
+        None if heuristic is None else int(heuristic[interior].sum()),
+    )
+    if heuristic is None:
+        return greedy
+    if greedy is None:
+        return heuristic
+    load = _hidden_load(heuristic, values, interior)
+    return greedy if _hidden_load(greedy, values, interior) < load else heuristic
 
 
 def _primary(values: np.ndarray, k: int, suppress_zeros: bool) -> np.ndarray:
@@ -618,8 +916,13 @@ def suppress_1d(
     cells = _count_array(counts, 1, "counts")
     n = cells.shape[0]
     if with_total:
+        # One equation: the line heuristic already hides the fewest cells here (one complement,
+        # the smallest count >= k, only when the hidden cells hold fewer than k or are alone).
         values = np.append(cells, cells.sum())
-        supp = _protect(_system_1d(n), values, _primary(values, k, suppress_zeros), k)
+        system = _system_1d(n)
+        none = np.zeros(values.size, dtype=bool)
+        goal = _Goal.audit_rule(system, values, none, k)
+        supp = _protect(system, values, _primary(values, k, suppress_zeros), none, goal)
     else:
         values = cells
         supp = _primary(values, k, suppress_zeros)
@@ -636,24 +939,56 @@ def suppress_1d(
     )
 
 
+def _linked_flags(linked: Any, cols: int) -> np.ndarray:
+    flags = np.asarray(linked, dtype=object)
+    if flags.shape != (cols,) or not all(isinstance(f, bool | np.bool_) for f in flags):
+        raise InputError(
+            f"linked_col_totals must hold one True/False per column ({cols}), got {linked!r}"
+        )
+    return flags.astype(bool)
+
+
 def suppress_2d(
     table: Any,
     k: int,
     *,
     with_margins: bool = True,
     suppress_zeros: bool = False,
+    keep_grand_total: bool = False,
+    linked_col_totals: Sequence[bool] | np.ndarray | None = None,
+    strategy: str = "lighter",
 ) -> Suppression2D:
     """Apply the small-cell rule to a rows × columns count table with its margins.
 
     With ``with_margins`` (the default) the row totals, column totals and grand total are
     published too, and complementary cells (and, where unavoidable, totals) are hidden until no
     hidden value can be computed exactly or shown to be below k from the published figures
-    (LP audit, see the module docstring). Without margins only primary suppression applies.
+    (LP audit, see the module docstring). Two strategies choose the complements — the line
+    heuristic and the audited greedy — and the result is the one that hides fewer cells (then
+    fewer people in them, then fewer totals); both pass the audit. Without margins only primary
+    suppression applies.
+
+    ``keep_grand_total``: never use the grand total as a complement (it is hidden only when
+    small), for a total that is published elsewhere anyway, e.g. as the N of a report.
+
+    ``linked_col_totals``: for a table whose column totals another table already publishes
+    (e.g. intersections of groups under the overall counts), one flag per column — True where
+    that table publishes the total, False where it hides it. These totals are taken as given:
+    none is hidden or revealed here (a small one counts as hidden: the same rule hides it
+    there), the grand total is kept as with ``keep_grand_total``, and complements are found among
+    the cells and row totals. Whether the linked totals themselves stay protected is the other
+    table's concern, and so is a value that the linked totals alone already pin down (no
+    suppression in this table can widen its range): those two are not required to pass the
+    audit of this table.
     """
     k = _check_k(k)
+    if strategy not in STRATEGIES:
+        raise InputError(f"strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
     cells = _count_array(table, 2, "table")
     rows, cols = cells.shape
     if not with_margins:
+        if keep_grand_total or linked_col_totals is not None:
+            raise InputError("keep_grand_total and linked_col_totals need with_margins=True")
         mask = _primary(cells, k, suppress_zeros)
         return Suppression2D(
             mask=_readonly(mask),
@@ -672,9 +1007,17 @@ def suppress_2d(
     ext[:rows, cols] = cells.sum(axis=1)
     ext[rows, :cols] = cells.sum(axis=0)
     ext[rows, cols] = cells.sum()
-    values = ext.ravel()
-    primary = _primary(values, k, suppress_zeros)
-    supp = _protect(_system_2d(rows, cols), values, primary, k).reshape(ext.shape)
+    start = _primary(ext, k, suppress_zeros)
+    fixed = np.zeros(ext.shape, dtype=bool)
+    linked = linked_col_totals is not None
+    if keep_grand_total or linked:
+        fixed[rows, cols] = True
+    if linked:
+        start[rows, :cols] |= ~_linked_flags(linked_col_totals, cols)
+        fixed[rows, :cols] = True
+    supp = _secondary_2d(
+        rows, cols, ext.ravel(), start.ravel(), fixed.ravel(), linked, k, strategy
+    ).reshape(ext.shape)
 
     def pub(i: int, j: int) -> int | None:
         return None if supp[i, j] else int(ext[i, j])
