@@ -11,19 +11,23 @@ personal data, and evidence can quote it.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-from dataclasses import dataclass
 from pathlib import PurePath
 
-import filetype
 import pandas as pd
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from gelijk.core import crypto
+from gelijk.core.uploads import (  # noqa: F401 (the app's file API: also used by its services)
+    CheckedFile,
+    FileRefused,
+    check_size,
+    decrypted,
+    encrypted,
+    real_type,
+    shown_name,
+)
 
 OOXML_WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 OOXML_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,45 +50,12 @@ DATASET_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 MAX_CATEGORIES = 50
 
 
-class FileRefused(ValueError):
-    """A file we do not accept; the message (Dutch) names it and says why."""
-
-
 def max_evidence_bytes() -> int:
     return getattr(settings, "GELIJK_ALGORITHMS_MAX_EVIDENCE_MB", 20) * 1024 * 1024
 
 
 def max_dataset_bytes() -> int:
     return getattr(settings, "GELIJK_ALGORITHMS_MAX_DATASET_MB", 100) * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    name: str
-    content_type: str
-    data: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-def _shown(name: str) -> str:
-    return PurePath(name or "bestand").name[:150]
-
-
-def _size_check(shown: str, data: bytes, limit: int) -> None:
-    if not data:
-        raise FileRefused(_("‘%(name)s’ is leeg.") % {"name": shown})
-    if len(data) > limit:
-        raise FileRefused(
-            _("‘%(name)s’ is te groot (%(size)s MB). Het maximum is %(max)s MB.")
-            % {
-                "name": shown,
-                "size": f"{len(data) / 2**20:.1f}".replace(".", ","),
-                "max": limit // 2**20,
-            }
-        )
 
 
 def _utf8_text(data: bytes) -> str | None:
@@ -97,11 +68,11 @@ def _utf8_text(data: bytes) -> str | None:
 
 
 def check_evidence(name: str, data: bytes) -> CheckedFile:
-    shown = _shown(name)
-    _size_check(shown, data, max_evidence_bytes())
+    shown = shown_name(name)
+    check_size(shown, len(data), max_evidence_bytes())
     extension = PurePath(shown).suffix.lower()
-    kind = filetype.guess(data)
-    if kind is None and extension in TEXT_TYPES:
+    mime, real_extension = real_type(data)
+    if not mime and extension in TEXT_TYPES:
         text = _utf8_text(data)
         if text is None:
             raise FileRefused(
@@ -114,7 +85,6 @@ def check_evidence(name: str, data: bytes) -> CheckedFile:
             except json.JSONDecodeError:
                 raise FileRefused(_("‘%(name)s’ is geen geldige JSON.") % {"name": shown}) from None
         return CheckedFile(shown, TEXT_TYPES[extension], data)
-    mime = kind.mime if kind else ""
     if mime not in EVIDENCE_TYPES:
         raise FileRefused(
             _(
@@ -131,20 +101,11 @@ def check_evidence(name: str, data: bytes) -> CheckedFile:
             )
             % {
                 "name": shown,
-                "real": kind.extension,
+                "real": real_extension,
                 "ext": ", ".join(sorted(EVIDENCE_TYPES[mime])),
             }
         )
     return CheckedFile(shown, mime, data)
-
-
-def encrypted(data: bytes) -> ContentFile:
-    return ContentFile(crypto.fernet().encrypt(data))
-
-
-def decrypted(field_file) -> bytes:
-    with field_file.open("rb") as fh:
-        return crypto.fernet().decrypt(fh.read())
 
 
 # --------------------------------------------------------------------------- datasets
@@ -183,14 +144,14 @@ def _check_header(names: list[str], shown: str) -> None:
 
 def read_dataset(name: str, data: bytes) -> tuple[str, pd.DataFrame]:
     """(format, frame) for an uploaded data file; FileRefused with a specific reason."""
-    shown = _shown(name)
-    _size_check(shown, data, max_dataset_bytes())
+    shown = shown_name(name)
+    check_size(shown, len(data), max_dataset_bytes())
     extension = PurePath(shown).suffix.lower()
     if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
         fmt = "parquet"
-    elif (kind := filetype.guess(data)) is not None and kind.mime == OOXML_SHEET:
+    elif real_type(data)[0] == OOXML_SHEET:
         fmt = "xlsx"
-    elif filetype.guess(data) is None and _utf8_text(data) is not None:
+    elif not real_type(data)[0] and _utf8_text(data) is not None:
         fmt = "csv"
     else:
         raise FileRefused(

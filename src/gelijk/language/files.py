@@ -14,11 +14,12 @@ import re
 import tempfile
 from pathlib import Path, PurePath
 
-import filetype
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from gelijk.core import uploads
+from gelijk.core.uploads import FileRefused, shown_name
 from gelijk.engines.errors import InputError
 from gelijk.engines.language import SUPPORTED_EXTENSIONS, Document, read_document
 
@@ -29,25 +30,12 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _EXPECTED = {".docx": DOCX, ".odt": ODT}
 
 
-class FileRefused(Exception):
-    """An uploaded file that cannot be scanned; the message is Dutch, for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def max_upload_bytes() -> int:
     return getattr(settings, "GELIJK_LANGUAGE_MAX_UPLOAD_MB", 2) * 1024 * 1024
 
 
 def max_text_chars() -> int:
     return getattr(settings, "GELIJK_LANGUAGE_MAX_TEXT_CHARS", 100_000)
-
-
-def shown_name(name: str) -> str:
-    """The file's own name (no folders), short enough to show."""
-    return PurePath((name or "bestand").replace("\\", "/")).name[:120] or "bestand"
 
 
 def _content_label(mime: str) -> str:
@@ -76,15 +64,7 @@ def _mismatch(name: str, mime: str) -> FileRefused:
 
 def check_size(name: str, size: int) -> None:
     """Refuse a file over the limit; called with the upload's size before it is read."""
-    if size > max_upload_bytes():
-        raise FileRefused(
-            _("‘%(name)s’ is te groot (%(size)s MB). Het maximum is %(max)s MB.")
-            % {
-                "name": name,
-                "size": f"{size / 2**20:.1f}".replace(".", ","),
-                "max": max_upload_bytes() // 2**20,
-            }
-        )
+    uploads.check_size(name, size, max_upload_bytes())
 
 
 def check_content(name: str, data: bytes) -> str:
@@ -101,8 +81,7 @@ def check_content(name: str, data: bytes) -> str:
         )
     if not data.strip():
         raise FileRefused(_("‘%(name)s’ is leeg.") % {"name": name})
-    guess = filetype.guess(data)
-    mime = guess.mime if guess else ""
+    mime = uploads.real_type(data)[0]
     if extension == ".pdf":
         if not data.startswith(b"%PDF-"):
             raise (

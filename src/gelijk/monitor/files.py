@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from gelijk.core.uploads import FileRefused
 from gelijk.engines.errors import InputError
 from gelijk.engines.monitor.contract import ACTION_FIELDS, ANSWER_PREFIX, SURVEY_FIELDS
 
@@ -20,12 +21,8 @@ _ACTION_REQUIRED = {f.name for f in ACTION_FIELDS if f.required}
 _SURVEY_REQUIRED = {f.name for f in SURVEY_FIELDS if f.required}
 
 
-class UploadRefused(Exception):
+class UploadRefused(FileRefused):
     """The upload cannot be an import file; ``message`` says why in Dutch."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def file_format(name: str, head: bytes) -> str:

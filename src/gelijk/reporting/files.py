@@ -2,22 +2,26 @@
 
 Images must be JPEG or PNG that Pillow can fully verify; PDFs must start with the PDF magic
 and open with pypdf. The name's extension must agree with the content, so a file that lies
-about its type is refused. Accepted bytes are stored encrypted (``store``/``load``).
+about its type is refused. Accepted bytes are stored encrypted (``gelijk.core.uploads``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-from dataclasses import dataclass
 from pathlib import PurePath
 
-import filetype
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from gelijk.core import crypto
+from gelijk.core.uploads import (  # noqa: F401 (the app's file API: also used by its services)
+    CheckedFile,
+    FileRefused,
+    check_size,
+    decrypted,
+    encrypted,
+    real_type,
+    shown_name,
+)
 from gelijk.reporting.workflow import CaseError
 
 ALLOWED = {
@@ -30,17 +34,6 @@ MAX_FILES = 3
 
 def max_bytes() -> int:
     return settings.GELIJK_REPORTING_MAX_ATTACHMENT_MB * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    name: str
-    content_type: str
-    data: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
 
 
 def _image_ok(data: bytes) -> bool:
@@ -73,21 +66,12 @@ def _pdf_ok(data: bytes) -> bool:
 
 def check(name: str, data: bytes) -> CheckedFile:
     """Return the file with its real type, or raise CaseError(field='attachments')."""
-    shown = PurePath(name or "bestand").name[:120]
-    if len(data) > max_bytes():
-        raise CaseError(
-            _("‘%(name)s’ is te groot (%(size)s MB). Het maximum is %(max)s MB per bestand.")
-            % {
-                "name": shown,
-                "size": f"{len(data) / 2**20:.1f}".replace(".", ","),
-                "max": settings.GELIJK_REPORTING_MAX_ATTACHMENT_MB,
-            },
-            field="attachments",
-        )
-    if not data:
-        raise CaseError(_("‘%(name)s’ is leeg.") % {"name": shown}, field="attachments")
-    kind = filetype.guess(data)
-    mime = kind.mime if kind else ""
+    shown = shown_name(name)
+    try:
+        check_size(shown, len(data), max_bytes())
+    except FileRefused as exc:
+        raise CaseError(exc.message, field="attachments") from None
+    mime = real_type(data)[0]
     if mime not in ALLOWED:
         raise CaseError(
             _("‘%(name)s’ is geen foto (JPG of PNG) of PDF. Alleen die soorten bestanden kunnen.")
@@ -111,12 +95,3 @@ def check(name: str, data: bytes) -> CheckedFile:
             field="attachments",
         )
     return CheckedFile(shown, mime, data)
-
-
-def encrypted(data: bytes) -> ContentFile:
-    return ContentFile(crypto.fernet().encrypt(data))
-
-
-def decrypted(field_file) -> bytes:
-    with field_file.open("rb") as fh:
-        return crypto.fernet().decrypt(fh.read())
