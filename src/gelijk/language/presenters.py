@@ -174,7 +174,7 @@ def present(
 def trend_spec(points) -> dict:
     """Vega-Lite spec of the share of letters B1 and clean per whole-library batch scan.
 
-    The page shows the same figures in a table; the chart is drawn by ``language/trend.js``
+    The page shows the same figures in a table; the chart is drawn by ``gelijk/charts.js``
     with the expression interpreter, so the strict CSP needs no ``unsafe-eval``."""
     from django.utils import timezone
 

@@ -1,6 +1,6 @@
 """Vega-Lite specifications of the monitor's charts.
 
-In the pages ``monitor/charts.js`` draws them with vega-embed and the expression interpreter
+In the pages ``gelijk/charts.js`` draws them with vega-embed and the expression interpreter
 (no eval, so the strict CSP holds); in the PDF vl-convert turns the same spec into SVG. Each
 chart on a page sits next to a table with the same figures. Only values that passed the
 small-cell rule go in (suppressed rows are dropped before a spec is built).

@@ -1,4 +1,4 @@
-/* Monitor charts: each <div data-gelijk-vega="ID"> gets the Vega-Lite spec from the JSON data
+/* Charts of every page: each <div data-gelijk-vega="ID"> gets the Vega-Lite spec from the JSON data
    island <script type="application/json" id="ID">. vega-embed runs with the expression
    interpreter (ast: true), so the strict CSP needs no 'unsafe-eval', and without default
    styles, tooltips or the actions menu, so no inline style is injected. The table next to
@@ -19,9 +19,9 @@
       tooltip: false
     }).then(function (result) {
       var svg = el.querySelector("svg");
-      if (svg) {
+      if (svg && spec.description) {
         svg.setAttribute("role", "img");
-        svg.setAttribute("aria-label", spec.description || "");
+        svg.setAttribute("aria-label", spec.description);
       }
       el.setAttribute("data-rendered", "true");
       return result;
