@@ -202,6 +202,27 @@ def test_dashboard_pages_show_their_results(finished_run, client, analist):
     assert hits.context["measure"] == "hits"
 
 
+@pytest.mark.parametrize(
+    ("language", "caption"),
+    [
+        ("nl", "Vondstpercentage per groep, heel Utrecht, met 95%-interval."),
+        ("en", "Hit rate per group, all of Utrecht, with 95% interval."),
+    ],
+)
+def test_chart_captions_show_one_percent_sign_in_both_languages(
+    finished_run, client, analist, settings, language, caption
+):
+    # A caption with a percent sign passed as _("…") inside a template tag is looked up with the
+    # sign doubled and was shown untranslated as "95%%"; {% translate … as %} is right.
+    finished_run()
+    verified_client(client, analist)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    pages = ["monitor:outcome", "monitor:trends", "monitor:benchmark"]
+    bodies = [client.get(reverse(name)).content.decode() for name in pages]
+    assert caption in bodies[0]
+    assert not any("%%" in body for body in bodies)
+
+
 def test_combined_view_brings_reports_and_survey_together(
     imported, actions_file, analist, client, survey_file
 ):
