@@ -191,3 +191,20 @@ def test_local_date_and_minute_arithmetic_equals_the_time_zone_database(instant)
     ).fetchone()
     local = instant.astimezone(ZoneInfo("Europe/Amsterdam"))
     assert got == (local.date(), local.hour * 60 + local.minute)
+
+
+def test_typed_timestamps_are_checked_without_formatting_them_as_text(tmp_path):
+    # A Parquet/Arrow timestamp column is validated on its values: a missing one is "missing",
+    # one before 2000 is implausible, the others load unchanged.
+    frame = pd.read_csv(pd.io.common.StringIO("\n".join([HEADER, *_rows(4)])))
+    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
+    frame.loc[1, "occurred_at"] = pd.NaT
+    frame.loc[2, "occurred_at"] = pd.Timestamp("1999-12-31T12:00:00Z")
+    frame.to_parquet(tmp_path / "a.parquet")
+    with pytest.raises(ValidationFailed) as info:
+        load_actions(tmp_path / "a.parquet", pseudonymisation_key=KEY)
+    problems = {(e.row, e.column, e.problem[:7]) for e in info.value.report.errors}
+    assert problems == {(2, "occurred_at", "missing"), (3, "occurred_at", "not an ")}
+    loaded = load_actions(tmp_path / "a.parquet", pseudonymisation_key=KEY, skip_invalid=True)
+    assert loaded.n_rows == 2
+    assert list(loaded.to_pandas()["local_minute"]) == [21 * 60 + 15] * 2

@@ -188,6 +188,18 @@ def _reference_codes() -> tuple[list[str], list[str]]:
     return [a.code for a in refdata.districts()], [a.code for a in refdata.neighbourhoods()]
 
 
+def _text_sql(f: Field, source_type: str) -> str:
+    """The trimmed text of a field (NULL when empty), as ``<name>__t``.
+
+    A timestamp field whose column is already a timestamp keeps its type: its text is only
+    tested for being missing, and formatting 10 million time-zone-aware timestamps as text took
+    longer than all the other checks together."""
+    name = _q(f.name + "__t")
+    if f.kind == "timestamp" and source_type.startswith("TIMESTAMP"):
+        return f"{_q(f.name)} AS {name}"
+    return f"NULLIF(trim(CAST({_q(f.name)} AS VARCHAR)), '') AS {name}"
+
+
 def _field_sql(f: Field, text: str, source_type: str, codes) -> tuple[str, str]:
     """(normalised value SQL, invalid-value condition SQL) for one field."""
     districts, buurten = codes
@@ -288,9 +300,7 @@ def _validate(
     ignored = tuple(sorted(present - known - set(extra)))
     used = [f for f in fields if f.name in present and f.name not in dropped]
     codes = _reference_codes()
-    inner = ", ".join(
-        f"NULLIF(trim(CAST({_q(f.name)} AS VARCHAR)), '') AS {_q(f.name + '__t')}" for f in used
-    )
+    inner = ", ".join(_text_sql(f, types[f.name]) for f in used)
     passthrough = ", ".join(_q(f.name) for f in used if f.kind == "timestamp")
     extra_inner = ", ".join(
         f"NULLIF(trim(CAST({_q(c)} AS VARCHAR)), '') AS {_q(c + '__t')}" for c in extra
@@ -339,7 +349,10 @@ def _validate(
     bits = " + ".join(
         f"(CAST(coalesce({cond}, false) AS BIGINT) << {i})" for i, (cond, _, _) in enumerate(checks)
     )
-    outer.append(f"({bits}) AS __errors")
+    # Nearly all rows are valid: one OR over the conditions settles them, and the bits are only
+    # assembled for the rows that fail a check (a third of the validation time otherwise).
+    any_check = " OR ".join(f"coalesce({cond}, false)" for cond, _, _ in checks)
+    outer.append(f"CASE WHEN {any_check} THEN {bits} ELSE 0 END AS __errors")
     flags = [(f"bit{i}", name, problem) for i, (_, name, problem) in enumerate(checks)]
     con.execute(
         "CREATE OR REPLACE TEMP TABLE checked AS SELECT "  # noqa: S608 (identifiers quoted, values bound or escaped)
