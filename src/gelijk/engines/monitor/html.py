@@ -184,6 +184,36 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+def _rates_with_intervals(y: str, offset: str, offset_title: str, x_title: str) -> dict:
+    """A dot per rate with its interval as a rule, grouped on ``y`` and coloured by ``offset``."""
+    return {
+        "width": 420,
+        "encoding": {
+            "y": {"field": y, "type": "nominal", "title": None},
+            "yOffset": {"field": offset},
+            "color": {"field": offset, "type": "nominal", "title": offset_title},
+        },
+        "layer": [
+            {
+                "mark": "rule",
+                "encoding": {
+                    "x": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "axis": {"format": "%"},
+                        "title": x_title,
+                    },
+                    "x2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True},
+                "encoding": {"x": {"field": "rate", "type": "quantitative"}},
+            },
+        ],
+    }
+
+
 def _charts(a: AnalysisResult, report: MonitorReport) -> list[dict[str, Any]]:
     g = report.config.get("group", "")
     out: list[dict[str, Any] | None] = []
@@ -281,32 +311,7 @@ def _charts(a: AnalysisResult, report: MonitorReport) -> list[dict[str, Any]]:
         out.append(
             _chart(
                 "Proactieve acties: aandeel per vervolgactie en groep (met 95%-interval)",
-                {
-                    "width": 420,
-                    "encoding": {
-                        "y": {"field": "actie", "type": "nominal", "title": None},
-                        "yOffset": {"field": "groep"},
-                        "color": {"field": "groep", "type": "nominal", "title": "groep"},
-                    },
-                    "layer": [
-                        {
-                            "mark": "rule",
-                            "encoding": {
-                                "x": {
-                                    "field": "low",
-                                    "type": "quantitative",
-                                    "axis": {"format": "%"},
-                                    "title": "aandeel",
-                                },
-                                "x2": {"field": "high"},
-                            },
-                        },
-                        {
-                            "mark": {"type": "point", "filled": True},
-                            "encoding": {"x": {"field": "rate", "type": "quantitative"}},
-                        },
-                    ],
-                },
+                _rates_with_intervals("actie", "groep", "groep", "aandeel"),
                 rows,
                 [
                     ("actie", "vervolgactie"),
@@ -325,32 +330,7 @@ def _charts(a: AnalysisResult, report: MonitorReport) -> list[dict[str, Any]]:
         out.append(
             _chart(
                 "Vondstpercentage per groep (met 95%-interval)",
-                {
-                    "width": 420,
-                    "encoding": {
-                        "y": {"field": "groep", "type": "nominal", "title": None},
-                        "yOffset": {"field": "reikwijdte"},
-                        "color": {"field": "reikwijdte", "type": "nominal", "title": "acties"},
-                    },
-                    "layer": [
-                        {
-                            "mark": "rule",
-                            "encoding": {
-                                "x": {
-                                    "field": "low",
-                                    "type": "quantitative",
-                                    "axis": {"format": "%"},
-                                    "title": "vondstpercentage",
-                                },
-                                "x2": {"field": "high"},
-                            },
-                        },
-                        {
-                            "mark": {"type": "point", "filled": True},
-                            "encoding": {"x": {"field": "rate", "type": "quantitative"}},
-                        },
-                    ],
-                },
+                _rates_with_intervals("groep", "reikwijdte", "acties", "vondstpercentage"),
                 rows,
                 [
                     ("reikwijdte", "acties"),
