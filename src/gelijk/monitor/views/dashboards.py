@@ -300,6 +300,35 @@ def trends(request):
     return render(request, "monitor/trends.html", ctx)
 
 
+def _per_wijk(results, measure: str, scope: str, run) -> dict:
+    """A table of ``measure`` per wijk (rows) and group (columns), for the page beside the chart."""
+    per_wijk = defaultdict(dict)
+    for r in present.pick(results, measure, scope):
+        if r.get("district_code"):
+            per_wijk[r["district_code"]][r["group"]] = present.row(r, run.group)
+    return {
+        "per_wijk": [
+            {"name": nl.wijk(code), "cells": [per_wijk[code].get(lv) for lv in run.levels]}
+            for code in sorted(per_wijk)
+        ],
+        "level_labels": [present.label(run.group, lv) for lv in run.levels],
+    }
+
+
+def _interval_points(rows) -> list[dict]:
+    """Chart points of the rows that passed the small-cell rule: estimate and interval."""
+    return [
+        {
+            "label": p["group"],
+            "estimate": p["raw"]["estimate"],
+            "low": p["raw"]["ci_low"],
+            "high": p["raw"]["ci_high"],
+        }
+        for p in rows
+        if not p["suppressed"]
+    ]
+
+
 # --------------------------------------------------------------------------- outcome test
 
 
@@ -321,33 +350,16 @@ def outcome(request):
         ],
         run.group,
     )
-    per_wijk = defaultdict(dict)
-    for r in present.pick(results, "hit_rate", scope):
-        if r.get("district_code"):
-            per_wijk[r["district_code"]][r["group"]] = present.row(r, run.group)
     ctx.update(
         {
             "scope": scope,
             "analysis": a,
             "pooled": pooled,
             "comparisons": comparisons,
-            "per_wijk": [
-                {"name": nl.wijk(code), "cells": [per_wijk[code].get(lv) for lv in run.levels]}
-                for code in sorted(per_wijk)
-            ],
-            "level_labels": [present.label(run.group, lv) for lv in run.levels],
+            **_per_wijk(results, "hit_rate", scope, run),
             "simpson": (a.get("parameters") or {}).get("simpson_paradox", []) if a else [],
             "spec": charts.bars_with_interval(
-                [
-                    {
-                        "label": p["group"],
-                        "estimate": p["raw"]["estimate"],
-                        "low": p["raw"]["ci_low"],
-                        "high": p["raw"]["ci_high"],
-                    }
-                    for p in pooled
-                    if not p["suppressed"]
-                ],
+                _interval_points(pooled),
                 y_title=_("vondstpercentage"),
                 description=_(
                     "Puntgrafiek: vondstpercentage per groep met 95%-interval. De tabel onder "
@@ -430,10 +442,6 @@ def threshold(request):
     results = a["results"] if a else []
     averages = present.rows(present.pick(results, "threshold_average", scope), run.group)
     differences = present.rows(present.pick(results, "threshold_difference", scope), run.group)
-    per_wijk = defaultdict(dict)
-    for r in present.pick(results, "threshold", scope):
-        if r.get("district_code"):
-            per_wijk[r["district_code"]][r["group"]] = present.row(r, run.group)
     diagnostics = ((a or {}).get("parameters") or {}).get("diagnostics", {}).get(scope, {})
     ctx.update(
         {
@@ -441,23 +449,10 @@ def threshold(request):
             "analysis": a,
             "averages": averages,
             "differences": differences,
-            "per_wijk": [
-                {"name": nl.wijk(code), "cells": [per_wijk[code].get(lv) for lv in run.levels]}
-                for code in sorted(per_wijk)
-            ],
-            "level_labels": [present.label(run.group, lv) for lv in run.levels],
+            **_per_wijk(results, "threshold", scope, run),
             "unconverged": (diagnostics.get("rhat_differences_max") or 1.0) > 1.1,
             "spec": charts.bars_with_interval(
-                [
-                    {
-                        "label": p["group"],
-                        "estimate": p["raw"]["estimate"],
-                        "low": p["raw"]["ci_low"],
-                        "high": p["raw"]["ci_high"],
-                    }
-                    for p in averages
-                    if not p["suppressed"]
-                ],
+                _interval_points(averages),
                 y_title=_("drempel (kans op een vondst)"),
                 description=_(
                     "Puntgrafiek: geschatte drempel per groep met 95%-geloofwaardigheidsinterval. "
