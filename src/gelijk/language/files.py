@@ -16,9 +16,9 @@ from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
-from gelijk.core import uploads
+from gelijk.core import messages, uploads
 from gelijk.core.uploads import FileRefused, shown_name
 from gelijk.engines.errors import InputError
 from gelijk.engines.language import SUPPORTED_EXTENSIONS, Document, read_document
@@ -109,54 +109,60 @@ def check_content(name: str, data: bytes) -> str:
 
 # The engine's reading problems (after "<path>: "), in Dutch. Checked in order.
 _READ_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^the file is empty"), N_("‘%(name)s’ is leeg.")),
+    (re.compile(r"^the file is empty"), gettext_noop("‘%(name)s’ is leeg.")),
     (
         re.compile(r"^starts with a (?P<enc>\S+) byte-order mark but is not valid"),
-        N_(
+        gettext_noop(
             "‘%(name)s’ begint als %(enc)s-tekst, maar de rest is geen geldige %(enc)s. "
             "Sla het bestand opnieuw op als UTF-8."
         ),
     ),
     (
         re.compile(r"^contains binary data, not text"),
-        N_("‘%(name)s’ bevat geen tekst maar binaire gegevens. Is het echt een tekstbestand?"),
+        gettext_noop(
+            "‘%(name)s’ bevat geen tekst maar binaire gegevens. Is het echt een tekstbestand?"
+        ),
     ),
     (
         re.compile(r"^unknown text encoding"),
-        N_(
+        gettext_noop(
             "De tekenset van ‘%(name)s’ is onbekend: het is geen UTF-8 en geen West-Europese "
             "tekenset. Sla het bestand op als UTF-8."
         ),
     ),
     (
         re.compile(r"has no text \(empty or only white space\)"),
-        N_("In ‘%(name)s’ staat geen tekst."),
+        gettext_noop("In ‘%(name)s’ staat geen tekst."),
     ),
     (
         re.compile(r"^is password-protected or in an old binary format, not a (?P<ext>\S+) file"),
-        N_(
+        gettext_noop(
             "‘%(name)s’ is beveiligd met een wachtwoord of is in een oud formaat opgeslagen "
             "(zoals .doc). Haal het wachtwoord weg en sla het op als %(ext)s."
         ),
     ),
     (
         re.compile(r"^is not a valid (?P<ext>\S+) file"),
-        N_(
+        gettext_noop(
             "‘%(name)s’ is geen geldig %(ext)s-bestand: het is beschadigd of een ander soort "
             "bestand."
         ),
     ),
     (
         re.compile(r"^is password-protected"),
-        N_("‘%(name)s’ is beveiligd met een wachtwoord. Gebruik een kopie zonder wachtwoord."),
+        gettext_noop(
+            "‘%(name)s’ is beveiligd met een wachtwoord. Gebruik een kopie zonder wachtwoord."
+        ),
     ),
     (
         re.compile(r"^could not be read as (?P<ext>\S+)"),
-        N_("‘%(name)s’ kan niet worden gelezen als %(ext)s. Het bestand is misschien beschadigd."),
+        gettext_noop(
+            "‘%(name)s’ kan niet worden gelezen als %(ext)s. Het bestand is misschien beschadigd."
+        ),
     ),
     (
         re.compile(r"^the PDF has no text layer"),
-        N_(
+        gettext_noop(
             "In de PDF ‘%(name)s’ staat geen tekst die de scan kan lezen (is het een scan of "
             "foto?). Gebruik het oorspronkelijke document."
         ),
@@ -166,11 +172,9 @@ _READ_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
 
 def dutch_read_problem(name: str, problem: str) -> str:
     """The engine's English reading problem for file ``name``, in Dutch."""
-    for pattern, template in _READ_PROBLEMS:
-        m = pattern.search(problem)
-        if m:
-            values = {"name": name, **{k: v.rstrip(";,") for k, v in m.groupdict().items()}}
-            return _(template) % values
+    found = messages.from_patterns(_READ_PROBLEMS, problem, name=name)
+    if found is not None:
+        return found
     return _("‘%(name)s’ kan niet worden gelezen (%(problem)s).") % {
         "name": name,
         "problem": problem,

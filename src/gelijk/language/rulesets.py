@@ -19,8 +19,9 @@ from functools import lru_cache
 from threading import Lock
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
+from gelijk.core import messages
 from gelijk.engines.errors import InputError
 from gelijk.engines.language import Rule, RuleFileError, RuleSet, default_rules, parse_rules
 from gelijk.engines.language.rules import builtin_rule_files
@@ -140,48 +141,51 @@ def failed_examples(ruleset: RuleSet, rule_ids: Sequence[str]) -> list[str]:
 
 # The engine's rule-file problems (English, after "file, line N, field 'x': "), in Dutch.
 _RULE_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^must be one of (?P<v>.+)$"), N_("moet een van deze waarden zijn: %(v)s")),
+    (
+        re.compile(r"^must be one of (?P<v>.+)$"),
+        gettext_noop("moet een van deze waarden zijn: %(v)s"),
+    ),
     (
         re.compile(r"^unknown field in .+? \(did you mean '(?P<v>[^']+)'\?\)$"),
-        N_("dit veld bestaat niet (bedoelt u ‘%(v)s’?)"),
+        gettext_noop("dit veld bestaat niet (bedoelt u ‘%(v)s’?)"),
     ),
-    (re.compile(r"^unknown field in "), N_("dit veld bestaat niet")),
+    (re.compile(r"^unknown field in "), gettext_noop("dit veld bestaat niet")),
     (
         re.compile(r"^invalid regular expression: (?P<v>.+)$"),
-        N_("ongeldige reguliere expressie: %(v)s"),
+        gettext_noop("ongeldige reguliere expressie: %(v)s"),
     ),
-    (re.compile(r"^YAML syntax error: (?P<v>.+)$"), N_("fout in de YAML-opbouw: %(v)s")),
-    (re.compile(r"^the file is empty$"), N_("het bestand is leeg")),
+    (re.compile(r"^YAML syntax error: (?P<v>.+)$"), gettext_noop("fout in de YAML-opbouw: %(v)s")),
+    (re.compile(r"^the file is empty$"), gettext_noop("het bestand is leeg")),
     (
         re.compile(r"^rule id '(?P<v>[^']+)' is already used in (?P<w>.+)$"),
-        N_("de regel-id ‘%(v)s’ bestaat al (in %(w)s)"),
+        gettext_noop("de regel-id ‘%(v)s’ bestaat al (in %(w)s)"),
     ),
-    (re.compile(r"^appears twice$"), N_("dit veld staat er twee keer")),
-    (re.compile(r"^must be a non-empty text$"), N_("vul hier tekst in")),
+    (re.compile(r"^appears twice$"), gettext_noop("dit veld staat er twee keer")),
+    (re.compile(r"^must be a non-empty text$"), gettext_noop("vul hier tekst in")),
     (
         re.compile(r"^must be a text or a list of texts$"),
-        N_("moet een tekst of een lijst teksten zijn"),
+        gettext_noop("moet een tekst of een lijst teksten zijn"),
     ),
-    (re.compile(r"^must be true or false$"), N_("moet true of false zijn")),
-    (re.compile(r"^missing"), N_("dit verplichte veld ontbreekt")),
+    (re.compile(r"^must be true or false$"), gettext_noop("moet true of false zijn")),
+    (re.compile(r"^missing"), gettext_noop("dit verplichte veld ontbreekt")),
     (
         re.compile(r"^use lower-case letters, digits and single hyphens$"),
-        N_("gebruik kleine letters, cijfers en losse streepjes"),
+        gettext_noop("gebruik kleine letters, cijfers en losse streepjes"),
     ),
-    (re.compile(r"^the file must be a mapping"), N_("het bestand moet een lijst ‘rules’ hebben")),
+    (
+        re.compile(r"^the file must be a mapping"),
+        gettext_noop("het bestand moet een lijst ‘rules’ hebben"),
+    ),
     (
         re.compile(r"^rule files must be UTF-8$"),
-        N_("een regelbestand moet in UTF-8 zijn opgeslagen"),
+        gettext_noop("een regelbestand moet in UTF-8 zijn opgeslagen"),
     ),
 ]
 
 
 def dutch_rule_problem(problem: str) -> str:
-    for pattern, template in _RULE_PROBLEMS:
-        m = pattern.search(problem)
-        if m:
-            return _(template) % m.groupdict()
-    return problem
+    found = messages.from_patterns(_RULE_PROBLEMS, problem)
+    return problem if found is None else found
 
 
 def dutch_rule_error(exc: InputError) -> str:

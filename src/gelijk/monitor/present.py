@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from gelijk.engines import disclosure
 from gelijk.engines.monitor import nl
@@ -23,9 +23,9 @@ from gelijk.engines.monitor.stats import wilson_interval
 
 SCOPES = ("proactive", "reactive", "all")
 SCOPE_LABELS = {
-    "proactive": _l("proactieve acties (eigen initiatief)"),
-    "reactive": _l("reactieve acties (na een melding)"),
-    "all": _l("alle acties"),
+    "proactive": gettext_lazy("proactieve acties (eigen initiatief)"),
+    "reactive": gettext_lazy("reactieve acties (na een melding)"),
+    "all": gettext_lazy("alle acties"),
 }
 SHARE = {"hit_rate", "action_rate", "completeness", "threshold", "threshold_average"}
 POINTS = {
@@ -52,32 +52,32 @@ RATIOS = {
 }
 
 MEASURE_LABELS = {
-    "rate_per_1000": _l("acties per 1.000 inwoners per jaar"),
-    "rate_ratio": _l("verhouding per inwoner (in de wijk)"),
-    "rate_ratio_standardised": _l("verhouding per inwoner (per wijk vergeleken)"),
-    "rate_ratio_crude": _l("verhouding per inwoner (niet per wijk, niet getoetst)"),
-    "ecological_rate_ratio_per_10pp": _l("verband tussen wijken (per 10 procentpunt)"),
-    "action_rate": _l("aandeel acties met deze afloop"),
-    "action_rate_ratio": _l("verhouding in afloop"),
-    "hit_rate": _l("vondstpercentage"),
-    "hit_rate_ratio": _l("verhouding vondstpercentage"),
-    "odds_ratio_pooled": _l("kansverhouding vondst (samengevoegd)"),
-    "odds_ratio_mh": _l("kansverhouding vondst (per wijk vergeleken)"),
-    "vod_odds_ratio": _l("kansverhouding donker/licht"),
-    "vod_odds_ratio_district": _l("kansverhouding donker/licht, met wijk"),
-    "vod_odds_ratio_dst": _l("kansverhouding donker/licht, rond klokwissel"),
-    "rate_ratio_population": _l("verhouding per inwoner (model)"),
-    "rate_ratio_reactive_baseline": _l("verhouding per reactieve actie (model)"),
-    "officer_difference": _l("verschil met collega's"),
-    "team_difference": _l("verschil met andere teams"),
-    "threshold": _l("drempel"),
-    "threshold_average": _l("gemiddelde drempel"),
-    "threshold_difference": _l("verschil in drempel"),
-    "cluster_no_hit_difference": _l("vaker niets gevonden in de afwijkende groep"),
-    "weighted_mean": _l("gewogen uitkomst"),
-    "difference": _l("verschil met de referentiegroep"),
-    "trend_per_wave": _l("verandering per ronde"),
-    "completeness": _l("ingevuld"),
+    "rate_per_1000": gettext_lazy("acties per 1.000 inwoners per jaar"),
+    "rate_ratio": gettext_lazy("verhouding per inwoner (in de wijk)"),
+    "rate_ratio_standardised": gettext_lazy("verhouding per inwoner (per wijk vergeleken)"),
+    "rate_ratio_crude": gettext_lazy("verhouding per inwoner (niet per wijk, niet getoetst)"),
+    "ecological_rate_ratio_per_10pp": gettext_lazy("verband tussen wijken (per 10 procentpunt)"),
+    "action_rate": gettext_lazy("aandeel acties met deze afloop"),
+    "action_rate_ratio": gettext_lazy("verhouding in afloop"),
+    "hit_rate": gettext_lazy("vondstpercentage"),
+    "hit_rate_ratio": gettext_lazy("verhouding vondstpercentage"),
+    "odds_ratio_pooled": gettext_lazy("kansverhouding vondst (samengevoegd)"),
+    "odds_ratio_mh": gettext_lazy("kansverhouding vondst (per wijk vergeleken)"),
+    "vod_odds_ratio": gettext_lazy("kansverhouding donker/licht"),
+    "vod_odds_ratio_district": gettext_lazy("kansverhouding donker/licht, met wijk"),
+    "vod_odds_ratio_dst": gettext_lazy("kansverhouding donker/licht, rond klokwissel"),
+    "rate_ratio_population": gettext_lazy("verhouding per inwoner (model)"),
+    "rate_ratio_reactive_baseline": gettext_lazy("verhouding per reactieve actie (model)"),
+    "officer_difference": gettext_lazy("verschil met collega's"),
+    "team_difference": gettext_lazy("verschil met andere teams"),
+    "threshold": gettext_lazy("drempel"),
+    "threshold_average": gettext_lazy("gemiddelde drempel"),
+    "threshold_difference": gettext_lazy("verschil in drempel"),
+    "cluster_no_hit_difference": gettext_lazy("vaker niets gevonden in de afwijkende groep"),
+    "weighted_mean": gettext_lazy("gewogen uitkomst"),
+    "difference": gettext_lazy("verschil met de referentiegroep"),
+    "trend_per_wave": gettext_lazy("verandering per ronde"),
+    "completeness": gettext_lazy("ingevuld"),
 }
 
 
@@ -206,13 +206,13 @@ def strongest(results: list[dict]) -> dict | None:
 # --------------------------------------------------------------------------- headlines
 
 HEADLINES = (
-    ("population_rates", "rate_ratio_standardised", _l("Acties per inwoner")),
-    ("action_rates", "action_rate_ratio", _l("Wat volgt op een actie")),
-    ("outcome_test", "odds_ratio_mh", _l("Vondstpercentage (uitkomstentoets)")),
-    ("veil_of_darkness", "vod_odds_ratio_district", _l("Licht en donker")),
-    ("poisson_offset", "rate_ratio_reactive_baseline", _l("Poissonmodel per wijk")),
-    ("threshold_test", "threshold_difference", _l("Drempeltoets")),
-    ("bias_scan", "cluster_no_hit_difference", _l("Bias scan zonder groepskenmerk")),
+    ("population_rates", "rate_ratio_standardised", gettext_lazy("Acties per inwoner")),
+    ("action_rates", "action_rate_ratio", gettext_lazy("Wat volgt op een actie")),
+    ("outcome_test", "odds_ratio_mh", gettext_lazy("Vondstpercentage (uitkomstentoets)")),
+    ("veil_of_darkness", "vod_odds_ratio_district", gettext_lazy("Licht en donker")),
+    ("poisson_offset", "rate_ratio_reactive_baseline", gettext_lazy("Poissonmodel per wijk")),
+    ("threshold_test", "threshold_difference", gettext_lazy("Drempeltoets")),
+    ("bias_scan", "cluster_no_hit_difference", gettext_lazy("Bias scan zonder groepskenmerk")),
 )
 
 

@@ -10,26 +10,30 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
+
+from gelijk.core import messages
 
 _PROBLEMS = {
-    "not an ISO 8601 date and time (e.g. 2024-05-03T21:15:00+02:00) in 2000 or later": _l(
+    "not an ISO 8601 date and time (e.g. 2024-05-03T21:15:00+02:00) in 2000 or later": gettext_lazy(
         "geen datum en tijd in ISO 8601 (bijvoorbeeld 2024-05-03T21:15:00+02:00) vanaf het "
         "jaar 2000"
     ),
-    "not a CBS wijk code of Utrecht (WK034401 ... WK034410)": _l(
+    "not a CBS wijk code of Utrecht (WK034401 ... WK034410)": gettext_lazy(
         "geen CBS-wijkcode van Utrecht (WK034401 tot en met WK034410)"
     ),
-    "not a CBS buurt code of Utrecht (BU0344xxxx)": _l("geen CBS-buurtcode van Utrecht (BU0344…)"),
-    "not 0/1 (or true/false, ja/nee)": _l("niet 0 of 1 (of ja/nee, true/false)"),
-    "not a positive number": _l("geen positief getal"),
-    "not a whole number": _l("geen geheel getal"),
-    "longer than 200 characters": _l("langer dan 200 tekens"),
-    "buurt is not inside the wijk in district_code": _l(
+    "not a CBS buurt code of Utrecht (BU0344xxxx)": gettext_lazy(
+        "geen CBS-buurtcode van Utrecht (BU0344…)"
+    ),
+    "not 0/1 (or true/false, ja/nee)": gettext_lazy("niet 0 of 1 (of ja/nee, true/false)"),
+    "not a positive number": gettext_lazy("geen positief getal"),
+    "not a whole number": gettext_lazy("geen geheel getal"),
+    "longer than 200 characters": gettext_lazy("langer dan 200 tekens"),
+    "buurt is not inside the wijk in district_code": gettext_lazy(
         "de buurt ligt niet in de wijk van district_code"
     ),
-    "missing (this field may not be empty)": _l("leeg, maar dit veld is verplicht"),
-    "occurs more than once": _l("komt meer dan één keer voor in het bestand"),
+    "missing (this field may not be empty)": gettext_lazy("leeg, maar dit veld is verplicht"),
+    "occurs more than once": gettext_lazy("komt meer dan één keer voor in het bestand"),
 }
 _NOT_ONE_OF = re.compile(r"^not one of (?P<values>.+)$")
 
@@ -44,8 +48,9 @@ def problem(text: str) -> str:
     return text
 
 
+_PILOT_OFF = "perceived_origin is not read: the stop-form pilot is off (special-category data)"
 _NOTES = {
-    "perceived_origin is not read: the stop-form pilot is off (special-category data)": _l(
+    _PILOT_OFF: gettext_lazy(
         "De kolom perceived_origin is niet gelezen en niet bewaard: de pilot met het "
         "stopformulier staat uit (bijzondere persoonsgegevens)."
     ),
@@ -105,67 +110,71 @@ _PATTERNS: list[tuple[re.Pattern, object]] = [
         re.compile(
             r"^(?P<f>.+?): required column\(s\) missing: (?P<cols>.+?) \(found: (?P<found>.*)\)$"
         ),
-        _l("In %(f)s ontbreken verplichte kolommen: %(cols)s. Gevonden kolommen: %(found)s."),
+        gettext_lazy(
+            "In %(f)s ontbreken verplichte kolommen: %(cols)s. Gevonden kolommen: %(found)s."
+        ),
     ),
     (
         re.compile(r"^(?P<f>.+?): the file is empty or has no header line$"),
-        _l("%(f)s is leeg of heeft geen kopregel met kolomnamen."),
+        gettext_lazy("%(f)s is leeg of heeft geen kopregel met kolomnamen."),
     ),
     (
         re.compile(r"^cannot find the column separator in the first line"),
-        _l(
+        gettext_lazy(
             "In de eerste regel staat geen scheidingsteken tussen kolommen (komma, puntkomma of "
             "tab). Is dit wel een CSV-bestand?"
         ),
     ),
     (
         re.compile(r"^(?P<f>.+?): cannot read as CSV: (?P<detail>.*)$"),
-        _l("%(f)s kan niet als CSV-bestand worden gelezen (%(detail)s)."),
+        gettext_lazy("%(f)s kan niet als CSV-bestand worden gelezen (%(detail)s)."),
     ),
     (
         re.compile(r"^(?P<f>.+?): cannot read as Parquet: (?P<detail>.*)$", re.S),
-        _l("%(f)s kan niet als Parquet-bestand worden gelezen."),
+        gettext_lazy("%(f)s kan niet als Parquet-bestand worden gelezen."),
     ),
     (
         re.compile(r"^(?P<f>.+?): cannot read as an Excel workbook: (?P<detail>.*)$", re.S),
-        _l("%(f)s kan niet als Excel-werkmap (.xlsx) worden gelezen."),
+        gettext_lazy("%(f)s kan niet als Excel-werkmap (.xlsx) worden gelezen."),
     ),
     (
         re.compile(r"^(?P<f>.+?): the first sheet is empty$"),
-        _l("Het eerste werkblad van %(f)s is leeg."),
+        gettext_lazy("Het eerste werkblad van %(f)s is leeg."),
     ),
     (
         re.compile(r"^(?P<f>.+?): column\(s\) appear more than once: (?P<cols>.+)$"),
-        _l("In %(f)s komen deze kolommen meer dan één keer voor: %(cols)s."),
+        gettext_lazy("In %(f)s komen deze kolommen meer dan één keer voor: %(cols)s."),
     ),
     (
         re.compile(r"^(?P<f>.+?): the column name '__row' is reserved$"),
-        _l(
+        gettext_lazy(
             "%(f)s heeft een kolom '__row'; die naam is gereserveerd. Geef de kolom een "
             "andere naam."
         ),
     ),
     (
         re.compile(r"^(?P<f>.+?): unsupported file type"),
-        _l(
+        gettext_lazy(
             "%(f)s heeft een bestandstype dat Gelijk niet kan lezen. Gebruik CSV (.csv), Excel "
             "(.xlsx) of Parquet (.parquet)."
         ),
     ),
     (
         re.compile(r"^(?P<f>.+?): no answer columns \(names starting with 'q_'\) found$"),
-        _l(
+        gettext_lazy(
             "In %(f)s staan geen antwoordkolommen. De namen van antwoordkolommen beginnen met q_ "
             "(bijvoorbeeld q_unfair_treatment)."
         ),
     ),
     (
         re.compile(r"^the group column '(?P<g>[^']+)' has no values$"),
-        _l("Het groepskenmerk %(g)s is in deze periode nergens ingevuld. Kies een ander kenmerk."),
+        gettext_lazy(
+            "Het groepskenmerk %(g)s is in deze periode nergens ingevuld. Kies een ander kenmerk."
+        ),
     ),
     (
         re.compile(r"^the group column '(?P<g>[^']+)' has only one level \((?P<lv>.*)\)"),
-        _l(
+        gettext_lazy(
             "Het groepskenmerk %(g)s heeft in deze periode maar één waarde (%(lv)s): er valt niets "
             "te vergelijken. Kies een ander kenmerk of een langere periode."
         ),
@@ -175,22 +184,21 @@ _PATTERNS: list[tuple[re.Pattern, object]] = [
             r"^reference level '(?P<r>[^']+)' does not occur in '(?P<g>[^']+)' "
             r"\(levels: (?P<lv>.*)\)$"
         ),
-        _l(
+        gettext_lazy(
             "De referentiegroep %(r)s komt in deze periode niet voor bij %(g)s. Kies een van: "
             "%(lv)s."
         ),
     ),
     (
         re.compile(r"^the group column '(?P<g>[^']+)' is not in the data"),
-        _l("Het groepskenmerk %(g)s staat niet in de gegevens van deze periode."),
+        gettext_lazy("Het groepskenmerk %(g)s staat niet in de gegevens van deze periode."),
     ),
 ]
 
 
 def input_error(message: str) -> str:
     """Dutch for an ``InputError`` message of the engine."""
-    for pattern, template in _PATTERNS:
-        m = pattern.match(message)
-        if m:
-            return str(template) % m.groupdict()
+    found = messages.from_patterns(_PATTERNS, message)
+    if found is not None:
+        return found
     return _("De gegevens kunnen niet worden verwerkt: %(detail)s") % {"detail": message}

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from gelijk.core.models import District
 from gelijk.core.views.base import staff_required
@@ -17,11 +17,11 @@ from gelijk.monitor import charts, policies, present, selectors
 from gelijk.monitor.views.common import analyses_of, run_context, scope_of
 
 RATIO_HEADLINES = (
-    ("population_rates", "rate_ratio_standardised", _l("Per inwoner")),
-    ("outcome_test", "odds_ratio_mh", _l("Vondst (kansverhouding)")),
-    ("veil_of_darkness", "vod_odds_ratio_district", _l("Donker/licht")),
-    ("poisson_offset", "rate_ratio_reactive_baseline", _l("Per reactieve actie")),
-    ("poisson_offset", "rate_ratio_population", _l("Per inwoner (model)")),
+    ("population_rates", "rate_ratio_standardised", gettext_lazy("Per inwoner")),
+    ("outcome_test", "odds_ratio_mh", gettext_lazy("Vondst (kansverhouding)")),
+    ("veil_of_darkness", "vod_odds_ratio_district", gettext_lazy("Donker/licht")),
+    ("poisson_offset", "rate_ratio_reactive_baseline", gettext_lazy("Per reactieve actie")),
+    ("poisson_offset", "rate_ratio_population", gettext_lazy("Per inwoner (model)")),
 )
 
 
@@ -107,9 +107,9 @@ def _survey_headline(survey: dict | None, run) -> dict | None:
 # --------------------------------------------------------------------------- map
 
 MAP_MEASURES = (
-    ("rate", _l("Acties per 1.000 inwoners")),
-    ("ratio", _l("Verhouding tot de referentiegroep (per inwoner)")),
-    ("hits", _l("Verhouding in vondstpercentage")),
+    ("rate", gettext_lazy("Acties per 1.000 inwoners")),
+    ("ratio", gettext_lazy("Verhouding tot de referentiegroep (per inwoner)")),
+    ("hits", gettext_lazy("Verhouding in vondstpercentage")),
 )
 
 
