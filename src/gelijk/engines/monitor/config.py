@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gelijk.engines.disclosure import DEFAULT_K
@@ -145,5 +146,13 @@ class Context:
         """Grouped counts with the group column as text (so 0/1 columns read as levels)."""
         frame = self.agg.grouped_counts(keys, filters, nonnull)
         if self.group in frame.columns:
-            frame[self.group] = frame[self.group].map(lambda v: None if pd.isna(v) else str(v))
+            frame[self.group] = as_text(frame[self.group])
         return frame
+
+
+def as_text(column: pd.Series) -> pd.Series:
+    """``str(v)`` per value, missing values as None (object dtype): converted once per distinct
+    value, since the frames can have millions of rows and only a few levels."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text = np.array([str(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(text[codes], index=column.index, name=column.name, dtype=object)

@@ -48,51 +48,111 @@ MODELS = (
 
 
 def window_counts(ctx: Context, scope: str) -> pd.DataFrame:
-    """Counts per (dark, minute, wijk, group, DST period) in the inter-twilight window.
+    """Counts per (dark, minute, wijk, group, DST period) in the inter-twilight window."""
+    return window_counts_by_scope(ctx, (scope,))[scope]
+
+
+def window_counts_by_scope(
+    ctx: Context, scopes: tuple[str, ...] = SCOPES
+) -> dict[str, pd.DataFrame]:
+    """:func:`window_counts` for several scopes from one grouped count.
 
     The grouped counts come per (date, minute); darkness depends on the date's dusk, so it is
-    decided here and the dates are then summed away (the models need no date).
+    decided here and the dates are then summed away (the models need no date). The counts are
+    asked once per initiative: a scope is one initiative, "all" their sum, which gives the
+    same cells as asking per scope. (A rollup cache by date and minute would be almost as
+    large as the action table itself, so none is requested.)
     """
-    base = ctx.group_filters(scope)
-    ctx.prepare(["date", "minute", "district_code"])  # one pass serves the three scopes
-    dates = ctx.counts(["date"], base)
-    if dates.empty:
-        return pd.DataFrame()
-    sun = sun_times(pd.to_datetime(dates["date"]).dt.date)
-    lo, hi = int(np.floor(sun["dusk"].min())), int(np.ceil(sun["dusk"].max()))
+    g = ctx.group
+    base = ctx.group_filters("all")
+    per_day = ctx.counts(["date", "initiative"], base)
+    empty = {scope: pd.DataFrame() for scope in scopes}
+    if per_day.empty:
+        return empty
+    day_scope = {
+        scope: per_day if scope == "all" else per_day[per_day["initiative"] == scope]
+        for scope in scopes
+    }
+    day_scope = {s: d for s, d in day_scope.items() if not d.empty}
+    if not day_scope:
+        return empty
+    sun = sun_times(pd.to_datetime(per_day["date"]).dt.date)
+    sun_days = pd.to_datetime(sun["date"]).to_numpy().astype("datetime64[D]")
+    bounds = {}
+    for scope, days in day_scope.items():
+        dusk = sun["dusk"].to_numpy()[
+            np.searchsorted(
+                sun_days, pd.to_datetime(days["date"]).to_numpy().astype("datetime64[D]")
+            )
+        ]
+        bounds[scope] = (int(np.floor(dusk.min())), int(np.ceil(dusk.max())))
+    lo = min(b[0] for b in bounds.values())
+    hi = max(b[1] for b in bounds.values())
     frame = ctx.counts(
-        ["date", "minute", "district_code", ctx.group],
+        ["date", "minute", "district_code", g, "initiative"],
         [*base, Filter("minute", "between", (lo, hi))],
     )
     if frame.empty:
-        return frame
+        return empty
     day = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
-    sun_days = pd.to_datetime(sun["date"]).to_numpy().astype("datetime64[D]")
     idx = np.searchsorted(sun_days, day)
     minute = frame["minute"].to_numpy()
     dusk = sun["dusk"].to_numpy()[idx]
     sunset = sun["sunset"].to_numpy()[idx]
-    keep = (minute >= dusk.min()) & (minute <= dusk.max()) & ~((minute > sunset) & (minute <= dusk))
-    period = np.full(len(frame), "", dtype=object)
+    period = np.full(len(frame), -1)
+    periods: list[str] = []
     years = np.unique(day.astype("datetime64[Y]").astype(int) + 1970)
     window = ctx.config.vod_dst_window_days
     for change in dst_change_dates(int(y) for y in years):
         near = np.abs((day - np.datetime64(change)).astype(int)) <= window
-        period[near] = f"{change.year}-{'spring' if change.month == 3 else 'autumn'}"
-    out = pd.DataFrame(
-        {
-            "dark": (minute > dusk).astype(int),
-            "minute": minute,
-            "district_code": frame["district_code"].to_numpy(),
-            ctx.group: frame[ctx.group].to_numpy(),
-            "period": period,
-            "n": frame["n"].to_numpy(),
-        }
-    )[keep]
-    keys = ["dark", "minute", "district_code", ctx.group, "period"]
-    out = out.groupby(keys, sort=False)["n"].sum().reset_index()
-    out["period"] = out["period"].replace("", None)
+        period[near] = len(periods)
+        periods.append(f"{change.year}-{'spring' if change.month == 3 else 'autumn'}")
+    # Integer codes for the text keys: summing by codes is exact and many times faster
+    # than grouping millions of rows by Python strings.
+    district_codes, districts = pd.factorize(frame["district_code"], use_na_sentinel=True)
+    group_codes, group_levels = pd.factorize(frame[g], use_na_sentinel=True)
+    initiative = frame["initiative"].to_numpy()
+    n = frame["n"].to_numpy()
+    dark = (minute > dusk).astype(int)
+    ambiguous = (minute > sunset) & (minute <= dusk)
+    # (a pandas group-by drops cells with a missing key; so do these codes)
+    known = (district_codes >= 0) & (group_codes >= 0)
+    out = {}
+    for scope in scopes:
+        if scope not in day_scope:
+            out[scope] = pd.DataFrame()
+            continue
+        rows = (minute >= bounds[scope][0]) & (minute <= bounds[scope][1])
+        if scope != "all":
+            rows &= initiative == scope
+        if not rows.any():
+            out[scope] = frame.iloc[:0]
+            continue
+        keep = rows & (minute >= dusk[rows].min()) & (minute <= dusk[rows].max())
+        keep &= ~ambiguous & known
+        cells = pd.DataFrame(
+            {
+                "dark": dark[keep],
+                "minute": minute[keep],
+                "district_code": district_codes[keep],
+                g: group_codes[keep],
+                "period": period[keep],
+                "n": n[keep],
+            }
+        )
+        keys = ["dark", "minute", "district_code", g, "period"]
+        cells = cells.groupby(keys, sort=False)["n"].sum().reset_index()
+        cells["district_code"] = _decode(cells["district_code"], districts)
+        cells[g] = _decode(cells[g], group_levels)
+        cells["period"] = _decode(cells["period"], np.array(periods, dtype=object))
+        out[scope] = cells
     return out
+
+
+def _decode(codes: pd.Series, values) -> np.ndarray:
+    """Codes back to values, code -1 (missing) to None."""
+    table = np.array([*list(values), None], dtype=object)
+    return table[codes.to_numpy()]
 
 
 def fit_vod(
@@ -154,8 +214,9 @@ def run(ctx: Context) -> AnalysisResult:
     results: list[Result] = []
     chart: list[dict] = []
     problems: list[str] = []
+    windows = window_counts_by_scope(ctx)
     for scope in SCOPES:
-        frame = window_counts(ctx, scope)
+        frame = windows[scope]
         if frame.empty:
             problems.append(f"{SCOPE_NL[scope]}: geen acties in het schemervenster")
             continue
