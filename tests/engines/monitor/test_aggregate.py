@@ -124,3 +124,21 @@ def test_rollup_cache_gives_the_same_counts(loaded):
         pd.testing.assert_frame_equal(
             cached.grouped_counts(keys, filters), plain.grouped_counts(keys, filters)
         )
+
+
+def test_a_rollup_built_from_a_wider_rollup_gives_the_same_counts(loaded):
+    plain = loaded.aggregator()
+    cached = loaded.aggregator()
+    wide = ["district_code", "age_band", "initiative", "action_type", "hit", "month", "day_type"]
+    cached.cache(wide)
+    cached.cache(["age_band", "initiative", "month"])  # summed from the first, no table pass
+    narrow = cached._rollups[frozenset(["age_band", "initiative", "month"])]
+    assert cached._rollup_rows[narrow] < cached._rollup_rows[cached._rollups[frozenset(wide)]]
+    for keys, filters in [
+        (["age_band"], where(initiative="proactive")),
+        (["month", "initiative"], [Filter("age_band", "not_null")]),
+        (["district_code", "day_type"], []),
+    ]:
+        pd.testing.assert_frame_equal(
+            cached.grouped_counts(keys, filters), plain.grouped_counts(keys, filters)
+        )

@@ -192,10 +192,14 @@ class DuckDBAggregator:
         if frozenset(keys) in self._rollups:
             return
         name = f"{self.table}__rollup{len(self._rollups)}"
-        select = ", ".join(f"{self._key_sql(k)} AS {_q(k)}" for k in keys)
+        # A rollup by more keys already holds these counts: summing it is exact and avoids
+        # another pass over the actions.
+        source, rollup = self._source(set(keys), ())
+        select = ", ".join(f"{self._key_sql(k, rollup)} AS {_q(k)}" for k in keys)
+        count = "CAST(sum(n) AS BIGINT)" if rollup else "count(*)"
         self.connection.execute(
-            f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS SELECT {select}, count(*) AS n "  # noqa: S608 (identifiers quoted)
-            f"FROM {_q(self._view)} GROUP BY ALL"
+            f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS SELECT {select}, {count} AS n "  # noqa: S608 (identifiers quoted)
+            f"FROM {_q(source)} GROUP BY ALL"
         )
         rows = self.connection.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]  # noqa: S608 (quoted identifier)
         self._rollups[frozenset(keys)] = name

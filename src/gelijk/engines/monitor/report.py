@@ -154,7 +154,13 @@ def _run_report(
     base = [Filter("month", "not_in", group_months)] if group_months else []
     if hasattr(agg, "cache"):
         # Most analyses ask for counts by these keys: one pass over the actions serves them.
-        agg.cache(["district_code", config.group, "initiative", "action_type", "hit", "month"])
+        keys = ["district_code", config.group, "initiative", "action_type", "hit", "month"]
+        if {"officer_benchmark", "bias_scan"} & set(wanted):
+            # The team comparison and the bias scan add time of day, day type and team; the
+            # narrow rollup is then summed from the wide one instead of read from the actions.
+            wide = [*keys, "hour_block", "day_type", *(["team"] if "team" in cols else [])]
+            agg.cache(wide)
+        agg.cache(keys)
     reference, levels = choose_reference(agg, config.group, config.reference, base)
     ctx = Context(
         agg=agg,

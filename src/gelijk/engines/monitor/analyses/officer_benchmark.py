@@ -108,18 +108,46 @@ def dr_difference(
     }
 
 
-def _units(ctx: Context, scope: str, unit_col: str, min_n: int) -> list[Result]:
+def unit_counts(ctx: Context, unit_col: str) -> dict[str, pd.DataFrame]:
+    """Counts per (unit, circumstances, group) for each scope of :data:`OFFICER_SCOPES`.
+
+    One grouped count by initiative serves both scopes: the proactive rows of the "all" table
+    are exactly (and in the same order) what a proactive-only count returns. No rollup is
+    asked for officers: by officer and circumstances it would be a third of the table itself.
+    """
+    needs = (unit_col,) + (("team",) if unit_col == "team" else ())
+    frame = ctx.counts(
+        [unit_col, *FEATURES, "initiative", ctx.group],
+        [*ctx.group_filters("all", needs), Filter(unit_col, "not_null")],
+    )
+    out = {}
+    for scope in OFFICER_SCOPES:
+        if scope == "all":
+            out[scope] = frame
+        else:
+            part = frame[frame["initiative"] == scope]
+            out[scope] = part.drop(columns="initiative").reset_index(drop=True)
+    return out
+
+
+def _cells(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
+    """Cell number per row: distinct combinations of the features as text, numbered in order
+    of first appearance (as a MultiIndex factorisation, without building millions of tuples)."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for f in features:
+        codes, uniques = pd.factorize(frame[f].astype(str))
+        key = pd.factorize(key * len(uniques) + codes)[0]  # renumbered: no overflow
+    return key
+
+
+def _units(ctx: Context, scope: str, unit_col: str, min_n: int, frame=None) -> list[Result]:
     g, ref, k = ctx.group, ctx.reference, ctx.k
     features = list(FEATURES) + (["initiative"] if scope == "all" else [])
-    needs = (unit_col,) + (("team",) if unit_col == "team" else ())
-    ctx.prepare([unit_col, *FEATURES])
-    frame = ctx.counts(
-        [unit_col, *features, g],
-        [*ctx.group_filters(scope, needs), Filter(unit_col, "not_null")],
-    )
+    if frame is None:
+        frame = unit_counts(ctx, unit_col)[scope]
     if frame.empty:
         return []
-    frame["cell"] = pd.MultiIndex.from_frame(frame[features].astype(str)).factorize()[0]
+    frame = frame.assign(cell=_cells(frame, features))
     cells = frame.drop_duplicates("cell").sort_values("cell")
     x, names = _design(cells, features)
     n_cells = len(cells)
@@ -209,10 +237,12 @@ def _run(ctx: Context) -> AnalysisResult:
             summary="Er is geen kolom officer_id; een vergelijking per handhaver kan niet.",
         )
     results: list[Result] = []
+    officers = unit_counts(ctx, "officer_id")
+    teams = unit_counts(ctx, "team") if "team" in cols else {}
     for scope in OFFICER_SCOPES:
-        results += _units(ctx, scope, "officer_id", ctx.config.min_officer_actions)
+        results += _units(ctx, scope, "officer_id", ctx.config.min_officer_actions, officers[scope])
         if "team" in cols:
-            results += _units(ctx, scope, "team", ctx.config.min_officer_actions)
+            results += _units(ctx, scope, "team", ctx.config.min_officer_actions, teams[scope])
     n_officers = len({r.unit for r in results if r.measure == "officer_difference"})
     return AnalysisResult(
         name="officer_benchmark",
