@@ -1,5 +1,6 @@
 """Each analysis finds an injected bias, and reports no bias where none was injected."""
 
+import datetime as dt
 from dataclasses import replace
 
 import numpy as np
@@ -127,6 +128,61 @@ def test_veil_of_darkness_finds_the_daylight_selection(ctx, biased_loaded):
     assert pro.ci_high < 1
     assert true_or < pro.estimate < 1.3 * true_or
     assert _pick(a, measure="vod_odds_ratio_dst", scope="proactive", group="outside_europe")
+
+
+class _GroupedCountsOnly:
+    """The DuckDB aggregator without its optional ``twilight_counts``."""
+
+    def __init__(self, agg):
+        self._agg = agg
+
+    def columns(self):
+        return self._agg.columns()
+
+    def grouped_counts(self, keys, filters=(), nonnull=()):
+        return self._agg.grouped_counts(keys, filters, nonnull)
+
+
+@pytest.mark.parametrize("group", ["perceived_origin", "age_band"])
+def test_veil_of_darkness_backend_window_equals_the_grouped_count_path(biased_loaded, group):
+    _, loaded = biased_loaded
+    fast = make_context(loaded.aggregator(), group)
+    # Months left out make the scopes' date sets differ from the full year.
+    fast = fast.__class__(
+        **{**fast.__dict__, "excluded_months": {group: (dt.date(2024, 6, 1), dt.date(2024, 12, 1))}}
+    )
+    slow = fast.__class__(**{**fast.__dict__, "agg": _GroupedCountsOnly(loaded.aggregator())})
+    keys = ["dark", "minute", "district_code", group, "period"]
+    got = veil_of_darkness.window_counts_by_scope(fast)
+    want = veil_of_darkness.window_counts_by_scope(slow)
+    for scope in ("all", "proactive", "reactive"):
+        a = got[scope].sort_values(keys).reset_index(drop=True)
+        b = want[scope].sort_values(keys).reset_index(drop=True)
+        assert len(a) > 1000
+        pd.testing.assert_frame_equal(a, b)
+    assert veil_of_darkness.run(fast).to_dict() == veil_of_darkness.run(slow).to_dict()
+
+
+def test_veil_of_darkness_backend_window_with_sparse_dates():
+    # 120 actions in a year: the scopes have different dates, so different clock windows
+    # (proactive starts a minute later than the others with this seed).
+    config = SimulationConfig(n_actions=120, seed=5, n_officers=10)
+    loaded = load_actions(
+        simulate_actions(config),
+        pseudonymisation_key=KEY,
+        stopform_pilot=True,
+        stopform_legal_basis="test DPIA",
+    )
+    fast = make_context(loaded.aggregator(), "perceived_origin", "nl")
+    slow = fast.__class__(**{**fast.__dict__, "agg": _GroupedCountsOnly(loaded.aggregator())})
+    keys = ["dark", "minute", "district_code", "perceived_origin", "period"]
+    got = veil_of_darkness.window_counts_by_scope(fast)
+    want = veil_of_darkness.window_counts_by_scope(slow)
+    for scope in ("all", "proactive", "reactive"):
+        a = got[scope].sort_values(keys).reset_index(drop=True)
+        b = want[scope].sort_values(keys).reset_index(drop=True)
+        assert len(a) > 5
+        pd.testing.assert_frame_equal(a, b)
 
 
 def test_veil_of_darkness_is_not_applicable_to_invisible_groups(ctx):

@@ -30,7 +30,7 @@ from gelijk.engines.disclosure import is_small
 from gelijk.engines.errors import InputError
 from gelijk.engines.monitor import nl
 from gelijk.engines.monitor.aggregate import Filter
-from gelijk.engines.monitor.config import Context
+from gelijk.engines.monitor.config import Context, as_text
 from gelijk.engines.monitor.glm import fit_binomial, treatment_dummies
 from gelijk.engines.monitor.result import SCOPE_NL, SCOPES, AnalysisResult, Result, make_result
 from gelijk.engines.monitor.splines import NaturalSpline
@@ -88,6 +88,8 @@ def window_counts_by_scope(
         bounds[scope] = (int(np.floor(dusk.min())), int(np.ceil(dusk.max())))
     lo = min(b[0] for b in bounds.values())
     hi = max(b[1] for b in bounds.values())
+    if getattr(ctx.agg, "twilight_counts", None) is not None:
+        return _twilight_by_scope(ctx, scopes, base, sun, bounds)
     frame = ctx.counts(
         ["date", "minute", "district_code", g, "initiative"],
         [*base, Filter("minute", "between", (lo, hi))],
@@ -145,6 +147,70 @@ def window_counts_by_scope(
         cells["district_code"] = _decode(cells["district_code"], districts)
         cells[g] = _decode(cells[g], group_levels)
         cells["period"] = _decode(cells["period"], np.array(periods, dtype=object))
+        out[scope] = cells
+    return out
+
+
+def _periods(days: np.ndarray, window: int) -> list[str | None]:
+    """DST period per date: the clock change within ``window`` days, if any."""
+    period: list[str | None] = [None] * len(days)
+    years = np.unique(days.astype("datetime64[Y]").astype(int) + 1970)
+    for change in dst_change_dates(int(y) for y in years):
+        near = np.abs((days - np.datetime64(change)).astype(int)) <= window
+        for i in np.flatnonzero(near):
+            period[i] = f"{change.year}-{'spring' if change.month == 3 else 'autumn'}"
+    return period
+
+
+def _twilight_by_scope(
+    ctx: Context,
+    scopes: tuple[str, ...],
+    base: list[Filter],
+    sun: pd.DataFrame,
+    bounds: dict[str, tuple[int, int]],
+) -> dict[str, pd.DataFrame]:
+    """:func:`window_counts_by_scope` with light and dark decided by the backend
+    (``twilight_counts``): the same cells, from a few thousand rows instead of millions."""
+    g = ctx.group
+    lo = min(b[0] for b in bounds.values())
+    hi = max(b[1] for b in bounds.values())
+    sun_days = pd.to_datetime(sun["date"]).to_numpy().astype("datetime64[D]")
+    window = [*base, Filter("minute", "between", (lo, hi))]
+    # The light/dark window of a scope runs from the earliest to the latest dusk among the
+    # dates that have actions in the scope's clock-time range: which dates those are.
+    same = all(b == (lo, hi) for b in bounds.values())
+    present = ctx.counts(
+        ["date", "initiative"] if same else ["date", "initiative", "minute"], window
+    )
+    days = sun.assign(period=_periods(sun_days, ctx.config.vod_dst_window_days))
+    frame = ctx.agg.twilight_counts(["minute", "district_code", g, "initiative"], window, days)
+    if g in frame.columns:
+        frame[g] = as_text(frame[g])
+    empty = pd.DataFrame()
+    out = {}
+    for scope in scopes:
+        if scope not in bounds:
+            out[scope] = empty
+            continue
+        lo_s, hi_s = bounds[scope]
+        here = present if scope == "all" else present[present["initiative"] == scope]
+        if not same:
+            here = here[(here["minute"] >= lo_s) & (here["minute"] <= hi_s)]
+        if here.empty:
+            out[scope] = empty
+            continue
+        at = np.searchsorted(
+            sun_days, pd.to_datetime(here["date"]).to_numpy().astype("datetime64[D]")
+        )
+        dusk = sun["dusk"].to_numpy()[at]
+        minute = frame["minute"].to_numpy()
+        rows = (minute >= lo_s) & (minute <= hi_s) & (minute >= dusk.min()) & (minute <= dusk.max())
+        if scope != "all":
+            rows &= (frame["initiative"] == scope).to_numpy()
+        keys = ["dark", "minute", "district_code", g, "period"]
+        cells = frame.loc[rows, [*keys, "n"]].assign(period=lambda f: f["period"].fillna(""))
+        cells = cells.groupby(keys, sort=False)["n"].sum().reset_index()
+        cells["period"] = cells["period"].replace("", None)
         out[scope] = cells
     return out
 
