@@ -112,6 +112,49 @@ def test_team_leader_sees_only_their_own_team_and_no_officers(finished_run, clie
     assert response.context["no_team"] and not response.context["team_rows"]
 
 
+def test_team_leader_sees_no_other_team_in_signals_pdf_or_csv(finished_run, client, make_staff):
+    # Every read of the benchmark goes through selectors.analyses, so the team rule holds on the
+    # overview's signal list, the PDF and the CSV too, not only on the benchmark page. THOR's
+    # team result is made a signal here so that it would be listed if the rule leaked.
+    from pypdf import PdfReader
+
+    from gelijk.monitor.models import RunAnalysis
+
+    run = finished_run()
+    bench = RunAnalysis.objects.get(run=run, name="officer_benchmark")
+    payload = bench.payload_light
+    thor = [
+        r for r in payload["results"] if r["measure"] == "team_difference" and r["unit"] == "THOR"
+    ]
+    assert thor
+    for r in thor:
+        r.update(p_value=1e-6, q_value=1e-5)
+    bench.payload_light = payload
+    bench.save(update_fields=["payload_light"])
+
+    def thor_rows(rows):
+        return [r for r in rows if r.get("unit") == "THOR"]
+
+    analist = make_staff("analist", department="beleid", team="analyse")
+    verified_client(client, analist)
+    assert thor_rows(client.get(reverse("monitor:overview")).context["signals"])
+    client.logout()
+
+    leader = make_staff("teamleider", department="vth", team="thbo")
+    verified_client(client, leader)
+    overview = client.get(reverse("monitor:overview"))
+    assert overview.status_code == 200
+    assert not thor_rows(overview.context["signals"])
+    assert "team THOR" not in overview.content.decode()
+    pdf = client.get(reverse("monitor:export-pdf", args=[run.pk]))
+    assert pdf.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "THBO" in text and "THOR" not in text
+    results = client.get(reverse("monitor:export-csv", args=[run.pk]) + "?tabel=uitkomsten")
+    body = results.content.decode("utf-8-sig")
+    assert "THBO" in body and "THOR" not in body
+
+
 def test_analist_sees_officers_and_every_view_is_audited(finished_run, client, analist):
     run = finished_run()
     verified_client(client, analist)

@@ -74,12 +74,26 @@ def run_html(user, run: AnalysisRun) -> str:
 
 
 def analyses(user, run: AnalysisRun, names: tuple[str, ...] | None = None) -> dict[str, dict]:
-    """The stored analyses of a run (the engine's dicts), by name, without officer rows."""
+    """The stored analyses of a run (the engine's dicts), by name, as this user may see them:
+    never officer rows, and team rows of the user's own team only unless they may see all
+    teams — here, so that every page, chart, signal list and export built on it obeys it."""
     qs = access.scope(user, RunAnalysis.objects.filter(run=run))
     if names is not None:
         qs = qs.filter(name__in=names)
-    rows = qs.order_by("position").values_list("name", "payload_light")
-    return dict(rows)
+    found = dict(qs.order_by("position").values_list("name", "payload_light"))
+    bench = found.get("officer_benchmark")
+    allowed = team_scope(user)
+    if bench is not None and allowed is not None:
+        found["officer_benchmark"] = {
+            **bench,
+            "results": [
+                r
+                for r in bench.get("results", [])
+                if r["measure"] != "team_difference"
+                or (allowed and str(r["unit"]).lower() == allowed)
+            ],
+        }
+    return found
 
 
 def cells(user, run: AnalysisRun) -> list[dict]:
@@ -109,11 +123,7 @@ def team_results(user, run: AnalysisRun) -> list[dict]:
     bench = analyses(user, run, ("officer_benchmark",)).get("officer_benchmark")
     if not bench:
         return []
-    allowed = team_scope(user)
-    rows = [r for r in bench["results"] if r["measure"] == "team_difference"]
-    if allowed is None:
-        return rows
-    return [r for r in rows if allowed and str(r["unit"]).lower() == allowed]
+    return [r for r in bench["results"] if r["measure"] == "team_difference"]
 
 
 def may_see_officers(user) -> bool:
