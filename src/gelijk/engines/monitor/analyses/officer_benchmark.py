@@ -135,8 +135,10 @@ def _cells(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
     of first appearance (as a MultiIndex factorisation, without building millions of tuples)."""
     key = np.zeros(len(frame), dtype=np.int64)
     for f in features:
-        codes, uniques = pd.factorize(frame[f].astype(str))
-        key = pd.factorize(key * len(uniques) + codes)[0]  # renumbered: no overflow
+        codes, uniques = pd.factorize(frame[f], use_na_sentinel=False)
+        # Values with the same text are one level (as with astype(str) on every row).
+        text_codes, text = pd.factorize(np.array([str(v) for v in uniques], dtype=object))
+        key = pd.factorize(key * len(text) + text_codes[codes])[0]  # renumbered: no overflow
     return key
 
 
@@ -147,15 +149,17 @@ def _units(ctx: Context, scope: str, unit_col: str, min_n: int, frame=None) -> l
         frame = unit_counts(ctx, unit_col)[scope]
     if frame.empty:
         return []
-    frame = frame.assign(cell=_cells(frame, features))
-    cells = frame.drop_duplicates("cell").sort_values("cell")
+    cell = _cells(frame, features)
+    # Cells are numbered in order of first appearance, so their first rows come in cell order.
+    _, first = np.unique(cell, return_index=True)
+    cells = frame.iloc[np.sort(first)]
     x, names = _design(cells, features)
     n_cells = len(cells)
     levels = list(ctx.levels)
     lev_idx = frame[g].map({lv: i for i, lv in enumerate(levels)}).to_numpy()
     unit_codes, unit_names = pd.factorize(frame[unit_col])
     arr = np.zeros((len(unit_names), n_cells, len(levels)))
-    np.add.at(arr, (unit_codes, frame["cell"].to_numpy(), lev_idx), frame["n"].to_numpy())
+    np.add.at(arr, (unit_codes, cell, lev_idx), frame["n"].to_numpy())
     total = arr.sum(axis=0)  # cells x levels
     cell_total = total.sum(axis=1)
     outcome = {}
