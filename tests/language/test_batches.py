@@ -147,3 +147,57 @@ def test_progress_page_polls_until_done_and_has_a_reload_link(client, library, a
     assert "Klaar: 3 brieven gescand." in done
     assert services.batch_run(batch.pk).status == "done"  # a second run changes nothing
     assert LetterScan.objects.filter(batch=batch).count() == 3
+
+
+def test_a_batch_whose_worker_died_is_marked_failed_and_frees_the_lock(library, analist):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    dead = ScanBatch.objects.create(
+        scope="all", letter_ids=[library[0].pk], total=1, created_at=now - timedelta(hours=3)
+    )
+    ScanBatch.objects.filter(pk=dead.pk).update(
+        status="running", started_at=now - timedelta(hours=3), heartbeat_at=now - timedelta(hours=2)
+    )
+    batch = services.batch_start(user=analist)
+    dead.refresh_from_db()
+    assert (dead.status, dead.busy) == ("failed", None)
+    assert "geen teken van leven" in dead.error
+    assert batch.status == "done" and batch.busy is None
+    assert AuditEntry.objects.filter(
+        object_type="language.ScanBatch", object_id=str(dead.pk), result="failed"
+    ).exists()
+
+
+def test_a_recent_running_batch_still_holds_the_lock(library, analist, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.GELIJK_LANGUAGE_STALE_MINUTES = 60
+    busy = ScanBatch.objects.create(scope="all", letter_ids=[library[0].pk], total=1)
+    ScanBatch.objects.filter(pk=busy.pk).update(
+        status="running", heartbeat_at=timezone.now() - timedelta(minutes=59)
+    )
+    with pytest.raises(services.LanguageError, match="Er loopt al een batchscan"):
+        services.batch_start(user=analist)
+    busy.refresh_from_db()
+    assert busy.status == "running" and busy.busy is True
+
+
+def test_the_database_allows_one_working_batch_even_past_the_check(library):
+    from django.db import IntegrityError, transaction
+
+    ScanBatch.objects.create(scope="all", letter_ids=[library[0].pk], total=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScanBatch.objects.create(scope="all", letter_ids=[library[0].pk], total=1)
+    done = ScanBatch.objects.create(
+        scope="all", letter_ids=[library[0].pk], total=1, status="done", busy=None
+    )
+    assert done.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScanBatch.objects.create(
+            scope="all", letter_ids=[library[0].pk], total=1, status="done", busy=True
+        )

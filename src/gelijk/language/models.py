@@ -129,6 +129,11 @@ class ScanBatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of a running batch: a batch whose worker died is found by it.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # True while queued or running, NULL afterwards: the partial unique constraint makes "one
+    # batch at a time" hold even when two requests pass the check at the same moment.
+    busy = models.BooleanField(null=True, default=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -139,7 +144,16 @@ class ScanBatch(models.Model):
                 & models.Q(failed_count__lte=models.F("done_count"))
                 & models.Q(clean_count__lte=models.F("done_count")),
                 name="language_batch_counts_consistent",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["busy"],
+                condition=models.Q(busy=True),
+                name="language_one_batch_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(busy__isnull=True) | models.Q(status__in=["queued", "running"]),
+                name="language_batch_busy_only_while_working",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -285,14 +286,13 @@ def batch_create(
     *, user, letter_ids: Iterable[int] | None = None, at: datetime | None = None
 ) -> ScanBatch:
     """Record a batch of the whole library (``letter_ids`` None) or a selection. Refused while
-    another batch is queued or running, so a double click starts one batch."""
-    busy = ScanBatch.objects.select_for_update().filter(
-        status__in=[ScanBatch.Status.QUEUED, ScanBatch.Status.RUNNING]
-    )
-    if busy.exists():
-        raise LanguageError(
-            _("Er loopt al een batchscan. Wacht tot die klaar is en start dan een nieuwe.")
-        )
+    another batch is queued or running, so a double click starts one batch; a batch whose
+    worker stopped without a sign of life for ``GELIJK_LANGUAGE_STALE_MINUTES`` is marked failed
+    first, so it cannot block the next one for ever."""
+    now = at or timezone.now()
+    _release_stale(now)
+    if ScanBatch.objects.filter(busy=True).exists():
+        raise _already_running()
     letters = access.scope(user, Letter.objects.filter(latest_version__isnull=False))
     if letter_ids is None:
         ids = list(letters.order_by("title").values_list("pk", flat=True))
@@ -307,13 +307,13 @@ def batch_create(
         if len(ids) != len(wanted):
             raise LanguageError(_("Een of meer gekozen brieven bestaan niet."), field="letters")
         scope = ScanBatch.Scope.SELECTION
-    batch = ScanBatch.objects.create(
-        scope=scope,
-        letter_ids=ids,
-        total=len(ids),
-        created_by=user,
-        created_at=at or timezone.now(),
-    )
+    try:
+        with transaction.atomic():
+            batch = ScanBatch.objects.create(
+                scope=scope, letter_ids=ids, total=len(ids), created_by=user, created_at=now
+            )
+    except IntegrityError:  # another request started one a moment ago (the unique constraint)
+        raise _already_running() from None
     audit.record(
         audit.Action.CREATE,
         obj=batch,
@@ -321,6 +321,29 @@ def batch_create(
         actor=user,
     )
     return batch
+
+
+def _already_running() -> LanguageError:
+    return LanguageError(
+        _("Er loopt al een batchscan. Wacht tot die klaar is en start dan een nieuwe.")
+    )
+
+
+def _release_stale(now: datetime) -> None:
+    """Mark failed the batches that hold the lock but gave no sign of life for too long."""
+    limit = now - timedelta(minutes=settings.GELIJK_LANGUAGE_STALE_MINUTES)
+    for batch in ScanBatch.objects.filter(busy=True):
+        last = batch.heartbeat_at or batch.started_at or batch.created_at
+        if last < limit:
+            _batch_failed(
+                batch,
+                _(
+                    "Gestopt: de batchscan gaf sinds %(when)s geen teken van leven meer "
+                    "(het achtergrondproces is waarschijnlijk gestopt). Start een nieuwe."
+                )
+                % {"when": timezone.localtime(last).strftime("%d-%m-%Y %H:%M")},
+                now,
+            )
 
 
 @_guarded(policies.RUN_BATCH)
@@ -344,8 +367,8 @@ def batch_run(batch_id: int, *, at: datetime | None = None) -> ScanBatch:
         if batch.status != ScanBatch.Status.QUEUED:
             return batch
         batch.status = ScanBatch.Status.RUNNING
-        batch.started_at = at or timezone.now()
-        batch.save(update_fields=["status", "started_at"])
+        batch.started_at = batch.heartbeat_at = at or timezone.now()
+        batch.save(update_fields=["status", "started_at", "heartbeat_at"])
     try:
         ruleset, fp = rulesets.active_ruleset()
     except InputError as exc:  # a rule file that loaded before no longer does
@@ -369,12 +392,15 @@ def batch_run(batch_id: int, *, at: datetime | None = None) -> ScanBatch:
             done_count=F("done_count") + 1,
             failed_count=F("failed_count") + failed,
             clean_count=F("clean_count") + clean,
+            heartbeat_at=at or timezone.now(),
         )
     with transaction.atomic():
         batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
-        batch.status = ScanBatch.Status.DONE
+        if batch.status != ScanBatch.Status.RUNNING:  # marked failed as stale meanwhile
+            return batch
+        batch.status, batch.busy = ScanBatch.Status.DONE, None
         batch.finished_at = at or timezone.now()
-        batch.save(update_fields=["status", "finished_at"])
+        batch.save(update_fields=["status", "busy", "finished_at"])
         audit.record(
             audit.Action.CHANGE,
             obj=batch,
@@ -390,9 +416,9 @@ def batch_run(batch_id: int, *, at: datetime | None = None) -> ScanBatch:
 
 def _batch_failed(batch: ScanBatch, message: str, at: datetime | None) -> ScanBatch:
     with transaction.atomic():
-        batch.status, batch.error = ScanBatch.Status.FAILED, message[:500]
+        batch.status, batch.error, batch.busy = ScanBatch.Status.FAILED, message[:500], None
         batch.finished_at = at or timezone.now()
-        batch.save(update_fields=["status", "error", "finished_at"])
+        batch.save(update_fields=["status", "error", "busy", "finished_at"])
         audit.record(
             audit.Action.CHANGE,
             obj=batch,
