@@ -110,6 +110,33 @@ def test_pronoun_heuristic_needs_a_generic_antecedent(scanner):
         assert "gender-hij-onbekend" not in ids(scanner.scan_text(text, kind="letter")), text
 
 
+def test_generic_hij_die_is_reported_once_with_a_neutral_alternative(scanner):
+    cases = {
+        "Hij die de boete niet betaalt, krijgt een aanmaning.": "Hij",
+        "Iemand belde ons. Hij die de melding deed, hoort binnen een week meer.": "Hij",
+        "De gemeente helpt, maar hij die de regels niet volgt, krijgt een boete.": "hij",
+        "Wij geven een vergunning aan hem die een volledige aanvraag indient.": "hem",
+        "Geachte bewoner,\n\nHij die zijn afval te vroeg buiten zet, krijgt een boete.": "Hij",
+    }
+    for text, word in cases.items():
+        report = scanner.scan_text(text, kind="letter")
+        pronouns = [f for f in report.findings if f.category == "gender"]
+        assert [(f.rule_id, f.text) for f in pronouns] == [("gender-hij-die", word)], text
+        assert any(a.startswith("Wie") for a in pronouns[0].alternatives)
+
+
+def test_hij_die_is_not_reported_for_a_named_person_or_a_demonstrative(scanner):
+    for text in (
+        "Jan, hij die de melding deed, kreeg een bedankbrief.",
+        "De heer Jansen, hij die de melding deed, kreeg een brief.",
+        "{{ naam }}, hij die de melding deed, kreeg een brief.",
+        "Als hij die boete niet betaalt, volgt een aanmaning.",
+        "Wij hebben hem die brief gisteren gestuurd.",
+        "Heeft hij die vergunning al?",
+    ):
+        assert "gender-hij-die" not in ids(scanner.scan_text(text, kind="letter")), text
+
+
 def test_overlapping_hits_of_one_rule_become_one_finding(scanner):
     report = scanner.scan_text("Een donker getinte man fietste door.", kind="letter")
     found = [f for f in report.findings if f.rule_id == "handhaving-huidskleur"]
