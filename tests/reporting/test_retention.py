@@ -52,7 +52,7 @@ def test_contact_data_are_blanked_twelve_months_after_closure(submit, handler):
         assert reporters_anonymise()["anonymised"] == 0
     with time_machine.travel(START + timedelta(days=366), tick=False):
         result = reporters_anonymise()
-    assert result == {"anonymised": 1, "cases": [closed.reference]}
+    assert result == {"anonymised": 1, "cases": [closed.reference], "art1_handoffs": 0}
     contact = ReporterContact.objects.get(case=closed)
     assert (contact.name, contact.email, contact.phone, contact.address) == ("", "", "", "")
     assert contact.anonymised_at is not None
@@ -117,3 +117,88 @@ def test_delete_term_is_configurable_and_scheduled(submit, handler, settings):
         ran = scheduler.tick()
     assert {"reporting-anonymise", "reporting-delete"} <= set(ran)
     assert Case.objects.count() == 0
+
+
+def _handed_off_and_closed(submit, handler, *, closed_at):
+    from gelijk.reporting.services.handoff import case_handoff_art1
+
+    case = submit(
+        at=closed_at - timedelta(days=20),
+        name="Fatima el Amrani",
+        email="fatima@example.org",
+        phone="0612345678",
+        address="Voorbeeldstraat 12, Utrecht",
+        consents={"contact": True, "art1": True},
+    ).case
+    with time_machine.travel(closed_at - timedelta(days=15), tick=False):
+        handoff = case_handoff_art1(case, handler)
+    assert handoff.payload["contact"]["telefoon"] == "0612345678"
+    svc.case_transition(case, "in_treatment", handler, at=closed_at - timedelta(days=10))
+    svc.case_transition(
+        case, "followed_up", handler, text="Besproken.", at=closed_at - timedelta(days=2)
+    )
+    svc.case_message_send(
+        case, handler, "Dank u.", at=closed_at - timedelta(days=1), notify_reporter=False
+    )
+    svc.case_transition(case, "closed", handler, at=closed_at)
+    return case, handoff
+
+
+CONTACT_VALUES = ("Fatima", "el Amrani", "fatima@example.org", "0612345678", "Voorbeeldstraat")
+
+
+def _assert_no_contact_left(handoff):
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    from gelijk.reporting import files
+
+    handoff.refresh_from_db()
+    text = json.dumps(handoff.payload, ensure_ascii=False)
+    pdf = PdfReader(io.BytesIO(files.decrypted(handoff.pdf_file)))
+    pdf_text = " ".join(page.extract_text() for page in pdf.pages)
+    for value in CONTACT_VALUES:
+        assert value not in text and value not in pdf_text, value
+    assert handoff.payload["contact"] is None and handoff.contact_removed_at is not None
+    assert handoff.case.reference in pdf_text and "verwijderd" in pdf_text
+
+
+def test_anonymising_takes_contact_details_out_of_art1_handoffs(
+    submit, handler, django_capture_on_commit_callbacks
+):
+    import hashlib
+    import os
+
+    from gelijk.reporting import files
+
+    case, handoff = _handed_off_and_closed(submit, handler, closed_at=START)
+    old_path = handoff.pdf_file.path
+    with (
+        time_machine.travel(START + timedelta(days=366), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = reporters_anonymise()
+    assert result == {"anonymised": 1, "cases": [case.reference], "art1_handoffs": 1}
+    _assert_no_contact_left(handoff)
+    assert not os.path.exists(old_path)  # the PDF with contact details is gone
+    assert handoff.pdf_sha256 == hashlib.sha256(files.decrypted(handoff.pdf_file)).hexdigest()
+    event = case.events.get(kind="anonymised")
+    assert event.data["handoffs"] == 1
+    entry = AuditEntry.objects.filter(action="retention").latest("position")
+    assert entry.detail["art1_handoffs"] == 1 and entry.detail["cases"] == [case.reference]
+    with time_machine.travel(START + timedelta(days=400), tick=False):
+        assert reporters_anonymise()["anonymised"] == 0  # idempotent
+
+
+def test_handoffs_of_cases_anonymised_earlier_are_cleaned_too(submit, handler):
+    case, handoff = _handed_off_and_closed(submit, handler, closed_at=START)
+    # A contact row blanked by an earlier version of the job, which left the hand-off alone.
+    ReporterContact.objects.filter(case=case).update(
+        name="", email="", phone="", address="", anonymised_at=START + timedelta(days=366)
+    )
+    with time_machine.travel(START + timedelta(days=367), tick=False):
+        result = reporters_anonymise()
+    assert result == {"anonymised": 1, "cases": [case.reference], "art1_handoffs": 1}
+    _assert_no_contact_left(handoff)

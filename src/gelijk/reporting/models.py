@@ -209,6 +209,9 @@ class Art1Handoff(models.Model):
     pdf_sha256 = models.CharField(max_length=64)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # Set by the retention job when it took the reporter's contact details out of the
+    # payload and the PDF; hand-offs without it are still to be checked.
+    contact_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

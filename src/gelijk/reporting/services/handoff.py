@@ -107,6 +107,27 @@ def render_pdf(payload: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def handoff_remove_contact(handoff: Art1Handoff, at) -> bool:
+    """Take the reporter's contact details out of a stored hand-off (retention job): the
+    JSON loses them and the PDF is made again from that JSON; the old PDF file is deleted
+    once the transaction commits. True when there were contact details to remove."""
+    payload = dict(handoff.payload)
+    had_contact = payload.get("contact") is not None
+    if had_contact:
+        payload["contact"] = None
+        payload["contact_verwijderd_op"] = at.date().isoformat()
+        pdf = render_pdf(payload)
+        old_path = handoff.pdf_file.name
+        storage = handoff.pdf_file.storage
+        handoff.payload = payload
+        handoff.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        handoff.pdf_file.save("x", files.encrypted(pdf), save=False)
+        transaction.on_commit(lambda: storage.delete(old_path))
+    handoff.contact_removed_at = at
+    handoff.save(update_fields=["payload", "pdf_file", "pdf_sha256", "contact_removed_at"])
+    return had_contact
+
+
 def case_handoff_art1(case: Case, actor, *, at=None) -> Art1Handoff:
     """Export the case file to Art.1 MN and record it; refused (and the refusal logged)
     without the resident's consent."""
