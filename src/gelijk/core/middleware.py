@@ -7,12 +7,27 @@ from gelijk.core import audit
 
 
 def client_ip(request) -> str:
-    # Behind the production proxy the first X-Forwarded-For hop is the client; the proxy
-    # is trusted to overwrite the header (docs/operations.md).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address the request came from, as far as it can be trusted: the one place every
+    per-address limit (report form, status look-up, API throttle, login lockout) and the
+    audit log take it from.
+
+    X-Forwarded-For is a list any client can start with its own entries; each proxy appends
+    the address it received the request from. So only the entries added by our own proxies
+    count: with GELIJK_TRUSTED_PROXIES = N, the N-th entry from the right is the address the
+    outermost trusted proxy saw. With N = 0 (no proxy) the header is ignored. A header with
+    fewer than N entries did not pass all our proxies, so it proves nothing either.
+    """
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.GELIJK_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    entries = [entry.strip() for entry in header.split(",")] if header else []
+    if len(entries) < proxies:
+        return remote
+    return entries[-proxies] or remote
 
 
 def _is_download(response) -> bool:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from gelijk.core import audit
 from gelijk.core.api import HasPermission
+from gelijk.core.middleware import client_ip
 from gelijk.core.models import District
 from gelijk.reporting import interface, selectors, texts
 from gelijk.reporting.choices import Channel, ConsentKind, ContactKind, Ground, Service
@@ -40,7 +41,8 @@ class SubmitThrottle(SimpleRateThrottle):
         return settings.GELIJK_REPORTING_SUBMIT_RATE
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The same address as the form's limit, not DRF's own look-up.
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
 def _errors(exc: CaseError) -> dict:

@@ -24,6 +24,10 @@ DEBUG = False
 SECRET_KEY = env_str("GELIJK_SECRET_KEY")
 ALLOWED_HOSTS = env_list("GELIJK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("GELIJK_CSRF_TRUSTED_ORIGINS")
+# Reverse proxies in front of Gelijk, each appending to X-Forwarded-For. The client address
+# (rate limits, login lockout, audit log) is the N-th entry from the right; with 0 the header
+# is ignored, since a client can write anything in it (gelijk.core.middleware.client_ip).
+GELIJK_TRUSTED_PROXIES = env_int("GELIJK_TRUSTED_PROXIES", 0, minimum=0)
 
 # --- Gelijk's own settings -------------------------------------------------
 # Counts below this are suppressed in everything shown outside a case file.
@@ -164,6 +168,8 @@ AXES_LOCKOUT_CALLABLE = "gelijk.core.views.auth.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# The lockout counts per the same client address as every other limit.
+AXES_CLIENT_IP_CALLABLE = "gelijk.core.middleware.client_ip"
 
 OTP_TOTP_ISSUER = "Gelijk"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -227,6 +233,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"public_submit": "20/hour", "anon": "120/hour"},
+    # DRF's own address look-up (any throttle not using client_ip) trusts as many proxies.
+    "NUM_PROXIES": GELIJK_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gelijk API",
