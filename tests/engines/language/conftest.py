@@ -34,6 +34,12 @@ def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def rate_with_interval(successes: int, n: int, rate: float) -> str:
+    """A rate as the summary prints it and the docs quote it: ``0.667 [0.30, 0.90]``."""
+    lo, hi = wilson(successes, n)
+    return f"{rate:.3f} [{lo:.2f}, {hi:.2f}]"
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tables = config.stash.get(VALIDATION_KEY, None)
     if not tables:
@@ -44,9 +50,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write(f"{corpus}:  (95% Wilson intervals in brackets)")
         write(f"  {'category':<13} {'TP':>4} {'FP':>3} {'FN':>3}  {'precision':<22}  recall")
         for name, tp, fp, fn, precision, recall in rows:
-            plo, phi = wilson(tp, tp + fp)
-            rlo, rhi = wilson(tp, tp + fn)
             write(
-                f"  {name:<13} {tp:>4} {fp:>3} {fn:>3}  {precision:.3f} [{plo:.2f}, {phi:.2f}]"
-                f"{'':<6}  {recall:.3f} [{rlo:.2f}, {rhi:.2f}]"
+                f"  {name:<13} {tp:>4} {fp:>3} {fn:>3}  "
+                f"{rate_with_interval(tp, tp + fp, precision):<24}  "
+                f"{rate_with_interval(tp, tp + fn, recall)}"
             )

@@ -8,7 +8,8 @@ printed in the terminal summary (conftest.py).
 * ``corpus.yaml`` (the main corpus, used while writing the rules): at least 0.9 per category
   and overall.
 * ``holdout.yaml`` (written after the rules, never used to change them): at least 0.9
-  overall; per category it is too small to hold a bar, the numbers are printed for reading.
+  overall; per category it is too small to hold a bar, the numbers are printed for reading and
+  quoted in docs/language/README.md, which must show the current figures.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import VALIDATION_KEY
+from .conftest import VALIDATION_KEY, rate_with_interval
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "language"
+ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT / "tests" / "data" / "language"
+README = ROOT / "docs" / "language" / "README.md"
 CORPUS = DATA / "corpus.yaml"
 HOLDOUT = DATA / "holdout.yaml"
 NOT_EVALUATED = {"leesbaarheid-lange-zin"}
@@ -160,6 +163,23 @@ def test_precision_and_recall_on_held_out_texts(scanner, holdout, rules, request
     overall = table[-1]
     assert overall[0] == "overall"
     assert overall[4] >= MIN_SCORE and overall[5] >= MIN_SCORE, _mistakes(outcome)
+
+
+def test_readme_quotes_the_current_held_out_figures_per_category(scanner, holdout, rules):
+    """The docs must not show a rosier (or older) picture than the held-out set gives."""
+    table = _table(_outcome(scanner, holdout, rules))
+    expected = [
+        f"| {name} | {tp} | {fp} | {fn} | {rate_with_interval(tp, tp + fp, precision)} "
+        f"| {rate_with_interval(tp, tp + fn, recall)} |"
+        for name, tp, fp, fn, precision, recall in table
+    ]
+    text = README.read_text(encoding="utf-8")
+    marker = "<!-- held-out table: test_corpus.py checks it against the current rules -->"
+    assert marker in text
+    lines = text.split(marker, 1)[1].strip().splitlines()
+    body = lines[2:]
+    rows = body[: next((i for i, line in enumerate(body) if not line.startswith("|")), len(body))]
+    assert rows == expected
 
 
 def test_every_category_has_true_positives(outcome):
