@@ -7,6 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gelijk.algorithms import html as register_html
+from gelijk.algorithms import records
+from gelijk.algorithms.models import Algorithm
+from gelijk.algorithms.services import register
 from gelijk.algorithms.standard import load
 from gelijk.algorithms.validation import clean_record, publication_gaps
 from tests.algorithms.conftest import complete_record
@@ -87,6 +90,84 @@ def test_html_comment_is_refused():
     assert "HTML-commentaar" in errors(data="<p>x</p><!-- geheim -->")["data"][0]
 
 
+UNFINISHED = [
+    ("x <img src=x onerror=alert(1)", "‘<img src=x onerror=alert(1)’"),
+    ("<p>ok</p><p", "‘<p’"),
+    ("<p>Zie</p>\n<ul", "‘<ul’"),
+    ("a<b", "‘<b’"),
+    ("x </", "‘</’"),
+    ("x <!-- geheim", "‘<!-- geheim’"),
+    ("x <?php", "‘<?php’"),
+]
+
+
+@pytest.mark.parametrize(("value", "fragment"), UNFINISHED)
+def test_unfinished_tag_in_html_field_is_refused_not_removed(value, fragment):
+    checked = clean_record(complete_record(risk_management=value), S)
+    assert "risk_management" not in checked.record
+    [message] = checked.errors["risk_management"]
+    assert message.startswith(f"Hier is een tag niet afgemaakt: {fragment}.")
+    assert "zoals in ‘a < b’" in message
+    assert any(
+        m.startswith("Risicobeheer: Hier is een tag niet afgemaakt") for m in checked.messages(S)
+    )
+
+
+@pytest.mark.parametrize(("value", "fragment"), UNFINISHED)
+def test_unfinished_tag_in_plain_text_field_is_refused(value, fragment):
+    checked = clean_record(complete_record(name=value), S)
+    assert "name" not in checked.record
+    [message] = checked.errors["name"]
+    assert message.startswith("Dit veld is gewone tekst en mag geen HTML bevatten. Gevonden: ")
+    assert f"een tag zonder afsluitende > ({fragment})." in message
+    assert message.endswith("zoals in ‘a < b’.")
+
+
+def test_long_unfinished_tag_is_shown_shortened():
+    [message] = errors(name='Route <img src="https://x.example/' + "a" * 200)["name"]
+    assert '(‘<img src="https://x.example/a…’)' in message
+    assert "a" * 30 not in message
+
+
+def test_finished_and_unfinished_tags_both_get_a_message():
+    found = errors(data="<p>x</p><a href=y>z</a><p")["data"]
+    assert len(found) == 2
+    assert "<a>, attribuut href (in <a>)" in found[0]
+    assert "‘<p’" in found[1]
+
+
+@pytest.mark.parametrize("value", ["a < b", "3<4", "<3", "x <= y", "a <é", "10 < 20 > 5"])
+def test_less_than_as_text_is_accepted(value):
+    checked = clean_record(complete_record(name=value, data=value), S)
+    assert checked.ok, checked.errors
+    assert checked.record["name"] == value  # plain text is stored as typed
+    # free text is stored as HTML, so the '<' is escaped there, not dropped
+    assert register_html.to_plain(checked.record["data"]) == value
+
+
+def test_import_with_an_unfinished_tag_is_refused_per_field():
+    payload = [
+        complete_record(),
+        complete_record(name="Route <img src=x onerror=alert(1)", data="<p>ok</p><p"),
+    ]
+    first, second = records.read_payload(payload, S)
+    assert first.ok and not second.ok
+    messages = second.checked.messages(S)
+    assert messages[0].startswith("Naam: Dit veld is gewone tekst")
+    assert "‘<img src=x onerror=alert(1)’" in messages[0]
+    assert messages[1].startswith("Gegevens: Hier is een tag niet afgemaakt: ‘<p’.")
+
+
+@pytest.mark.django_db
+def test_import_with_an_unfinished_tag_stores_nothing(people):
+    payload = [complete_record(), complete_record(name="Tweede <img src=x onerror=alert(1)")]
+    with pytest.raises(register.ImportRejected) as exc:
+        register.register_import(user=people["owner"], payload=payload, source="x.json")
+    [message] = exc.value.messages
+    assert message.startswith("Record 2 (Tweede <img src=x onerror=alert(1)) – Naam: Dit veld")
+    assert Algorithm.objects.count() == 0
+
+
 def test_end_date_before_start_date():
     assert (
         "ligt vóór de begindatum" in errors(start_date="2024-05", end_date="2024-01")["end_date"][0]
@@ -136,3 +217,4 @@ def test_sanitised_text_never_holds_a_tag_outside_the_subset(value):
     tags = {"div", "br", "p", "ul", "ol", "li"}
     cleaned = register_html.sanitise(value, tags)
     assert register_html.problems(cleaned, tags) == []
+    assert register_html.unfinished(cleaned) == []

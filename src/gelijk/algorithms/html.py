@@ -6,6 +6,11 @@ passes the check is then sanitised with nh3 with the same allow-list (no attribu
 comments), which only normalises (closes open tags, escapes a stray ``<``); the public pages
 sanitise again when they render.
 
+A ``<`` followed by a letter, ``/``, ``!`` or ``?`` that the parser did not turn into a
+complete tag (typically a tag cut off at the end, ``x <img src=x onerror=…``) counts as markup
+too: browsers and nh3 read it as the start of a tag, so nh3 would silently drop it. Any other
+``<`` (``a < b``, ``3<4``, ``<3``, ``x <= y``) is ordinary text.
+
 Plain text typed without any tags keeps its paragraphs: a blank line starts a new ``<p>``, a
 single line break becomes ``<br>``.
 """
@@ -18,16 +23,30 @@ from html.parser import HTMLParser
 
 import nh3
 
+# What HTML (and nh3) reads as the opening of a tag, comment or declaration; ASCII letters
+# only, as in the HTML tokenizer, so '<é' stays text.
+_TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
+_FRAGMENT_LENGTH = 30
+
 
 class _Scanner(HTMLParser):
-    """Collects every tag, attribute and comment of a fragment."""
+    """Collects every tag, attribute and comment of a fragment, and where its text lies."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
+        # Raw text (no charref conversion), so that text segments keep their length and a
+        # '<' in them can be found again in the input.
+        super().__init__(convert_charrefs=False)
         self.tags: list[str] = []
         self.attributes: list[tuple[str, str]] = []
         self.comments = 0
         self.declarations = 0
+        self.text_spans: list[tuple[tuple[int, int], int]] = []
+
+    def handle_data(self, data):
+        # Inside <script>/<style> everything is text to the parser; those elements are
+        # refused anyway, so their content needs no second message.
+        if not self.cdata_elem:
+            self.text_spans.append((self.getpos(), len(data)))
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
@@ -59,6 +78,38 @@ def _scan(value: str) -> _Scanner:
     return scanner
 
 
+def _offsets(value: str):
+    """(line, column) as HTMLParser counts them -> offset in ``value``."""
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", value))
+    return lambda pos: starts[pos[0] - 1] + pos[1]
+
+
+def unfinished(value: str) -> list[str]:
+    """Every opening of a tag that the parser left as text (no closing '>'), as a short
+    fragment of the input ('<img src=x onerror=alert(1)')."""
+    if not _TAG_OPEN.search(value):
+        return []
+    scanner = _scan(value)
+    offset = _offsets(value)
+    spans = [(offset(pos), length) for pos, length in scanner.text_spans]
+    # Whatever the parser did not consume at all (newer Pythons drop a tag cut off at the
+    # end instead of reporting it as text) is checked as text too.
+    end = offset(scanner.getpos())
+    if end < len(value):
+        spans.append((end, len(value) - end))
+    found: list[str] = []
+    for start, length in spans:
+        for index in range(start, start + length):
+            if value[index] == "<" and _TAG_OPEN.match(value, index):
+                fragment = value[index:].split("\n", 1)[0].rstrip()
+                if len(fragment) > _FRAGMENT_LENGTH:
+                    fragment = fragment[: _FRAGMENT_LENGTH - 1] + "…"
+                if fragment not in found:
+                    found.append(fragment)
+    return found
+
+
 def problems(value: str, allowed: frozenset[str] | set[str]) -> list[str]:
     """What in ``value`` is not allowed, as short Dutch phrases ('<a>', 'attribuut style')."""
     scanner = _scan(value)
@@ -79,8 +130,9 @@ def problems(value: str, allowed: frozenset[str] | set[str]) -> list[str]:
 
 
 def has_markup(value: str) -> bool:
+    """Any tag, comment or declaration, finished or not."""
     scanner = _scan(value)
-    return bool(scanner.tags or scanner.comments or scanner.declarations)
+    return bool(scanner.tags or scanner.comments or scanner.declarations or unfinished(value))
 
 
 def sanitise(value: str, allowed: frozenset[str] | set[str]) -> str:

@@ -80,14 +80,29 @@ def _length(f: FieldDef, value: str, checked: Checked) -> None:
         )
 
 
+def _less_than_hint() -> str:
+    return _("Bedoelt u het teken ‘kleiner dan’? Zet er dan een spatie achter, zoals in ‘a < b’.")
+
+
+def _quoted(fragments: list[str]) -> str:
+    return ", ".join(f"‘{fragment}’" for fragment in fragments)
+
+
 def _clean_text(f: FieldDef, value: str, checked: Checked) -> str | None:
     if register_html.has_markup(value):
         found = register_html.problems(value, frozenset())
-        checked.add(
-            f.key,
-            _("Dit veld is gewone tekst en mag geen HTML bevatten. Gevonden: %(found)s.")
-            % {"found": ", ".join(found)},
-        )
+        fragments = register_html.unfinished(value)
+        if fragments:
+            found.append(
+                _("een tag zonder afsluitende > (%(fragments)s)")
+                % {"fragments": _quoted(fragments)}
+            )
+        message = _("Dit veld is gewone tekst en mag geen HTML bevatten. Gevonden: %(found)s.") % {
+            "found": ", ".join(found)
+        }
+        if fragments:
+            message += " " + _less_than_hint()
+        checked.add(f.key, message)
         return None
     _length(f, value, checked)
     return value
@@ -107,6 +122,19 @@ def _clean_html(f: FieldDef, value: str, checked: Checked) -> str | None:
                 "allowed": ", ".join(f"<{t}>" for t in sorted(f.allowed_tags)),
             },
         )
+    fragments = register_html.unfinished(value)
+    if fragments:
+        checked.add(
+            f.key,
+            _(
+                "Hier is een tag niet afgemaakt: %(found)s. Maak de tag af met > of haal hem "
+                "weg en sla opnieuw op."
+            )
+            % {"found": _quoted(fragments)}
+            + " "
+            + _less_than_hint(),
+        )
+    if found or fragments:
         return None
     if not register_html.has_markup(value) and "\n" in value:
         value = register_html.paragraphs(value)
