@@ -114,7 +114,7 @@ def finished_run(imported, analist, survey_file):
     from gelijk.monitor.services.imports import import_start
     from gelijk.monitor.services.runs import run_request
 
-    def make(**knobs):
+    def make(survey_period=None, **knobs):
         knobs = {"stop_rate_ratio": 2.5, "biased_officers": 1, **knobs}
         from gelijk.engines.monitor import write_actions
 
@@ -122,7 +122,9 @@ def finished_run(imported, analist, survey_file):
         write_actions(simulation(3000, 11, **knobs), path)
         imp = imported(path)
         assert imp.status == "done", imp.error_message
-        survey = import_start(user=analist, kind="survey", upload=upload(survey_file()))
+        survey = import_start(
+            user=analist, kind="survey", upload=upload(survey_file()), survey_period=survey_period
+        )
         assert survey.status == "done", survey.error_message
         run = run_request(
             user=analist,
@@ -135,3 +137,21 @@ def finished_run(imported, analist, survey_file):
         return run
 
     return make
+
+
+@pytest.fixture
+def monitor_fast_sampler(monkeypatch):
+    """Runs build the engine's MonitorConfig with few sampler iterations, so a run with the
+    threshold test takes seconds. The engine exposes these as config fields; only the test
+    changes them, the app passes the defaults."""
+    import functools
+
+    import gelijk.engines.monitor as engine
+
+    monkeypatch.setattr(
+        engine,
+        "MonitorConfig",
+        functools.partial(
+            engine.MonitorConfig, threshold_chains=2, threshold_warmup=60, threshold_draws=60
+        ),
+    )

@@ -453,3 +453,75 @@ def test_caveats_page_explains_the_ecological_fallacy_and_visitors(staff_client)
         .content.decode()
     )
     assert "ecologische fout" in body and "Binnenstad" in body and "vondstpercentage" in body
+
+
+def _header(body: str) -> str:
+    m = re.search(r'<p[^>]*data-testid="run-header"[^>]*>(.*?)</p>', body, re.S)
+    assert m, "no run header"
+    # Lower case: month abbreviations are capitalised or not depending on the locale data.
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", m.group(1))).lower()
+
+
+def test_run_header_names_the_survey_and_says_when_it_is_older(finished_run, client, analist):
+    # The run covers 2025; the only survey is of 2024, so the header must say it is older.
+    run = finished_run(survey_period=(dt.date(2024, 2, 1), dt.date(2024, 11, 30)))
+    survey = run.survey_import
+    assert survey is not None and survey.period_end == dt.date(2024, 11, 30)
+    client = verified_client(client, analist)
+    for name in ("monitor:overview", "monitor:signals"):
+        body = client.get(reverse(name), {"run": run.pk}).content.decode()
+        header = _header(body)
+        assert "de enquêtecijfers komen uit enquete.csv (rondes 1, 2; veldwerk 1 feb 2024" in (
+            header
+        ), name
+        assert "30 nov 2024)" in header, name
+        assert "er is geen enquête uit de periode van deze analyse" in header, name
+        assert reverse("monitor:import", args=[survey.pk]) in body
+    run_page = client.get(reverse("monitor:run", args=[run.pk])).content.decode()
+    assert "veldwerk 1 feb 2024" in run_page.lower()
+
+
+def test_run_header_names_a_survey_of_the_same_period_without_a_warning(
+    finished_run, client, analist
+):
+    run = finished_run(survey_period=(dt.date(2025, 4, 1), dt.date(2025, 6, 30)))
+    client = verified_client(client, analist)
+    for name in ("monitor:overview", "monitor:signals"):
+        header = _header(client.get(reverse(name), {"run": run.pk}).content.decode())
+        assert "enquete.csv (rondes 1, 2; veldwerk 1 apr 2025 – 30 jun 2025)." in header, name
+        assert "er is geen enquête" not in header, name
+
+
+def test_survey_upload_asks_for_the_fieldwork_period(client, analist, survey_file, refdata):
+    client = verified_client(client, analist)
+    with survey_file().open("rb") as fh:
+        response = client.post(reverse("monitor:imports"), {"kind": "survey", "file": fh})
+    assert response.status_code == 400
+    assert "Vul in op welke dag het veldwerk van de enquête begon." in response.content.decode()
+    assert not DataImport.objects.exists()
+    with survey_file().open("rb") as fh:
+        response = client.post(
+            reverse("monitor:imports"),
+            {
+                "kind": "survey",
+                "file": fh,
+                "survey_start": "2025-03-01",
+                "survey_end": "2025-02-01",
+            },
+        )
+    assert response.status_code == 400
+    assert "De einddatum van het veldwerk ligt voor de begindatum." in response.content.decode()
+    with survey_file().open("rb") as fh:
+        response = client.post(
+            reverse("monitor:imports"),
+            {
+                "kind": "survey",
+                "file": fh,
+                "survey_start": "2025-02-01",
+                "survey_end": "2025-03-15",
+            },
+        )
+    assert response.status_code == 302
+    imp = DataImport.objects.get()
+    assert (imp.period_start, imp.period_end) == (dt.date(2025, 2, 1), dt.date(2025, 3, 15))
+

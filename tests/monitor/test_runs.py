@@ -110,6 +110,47 @@ def test_run_pins_every_import_of_the_period_and_counts_each_action_once(
     assert only_spring.n_actions == 800
 
 
+def test_a_run_uses_the_survey_of_its_own_period(imported, actions_file, analist, survey_file):
+    from gelijk.monitor.services.imports import import_start
+    from tests.monitor.conftest import upload
+
+    imported(actions_file(300, seed=1))  # 2025
+
+    def survey(seed: int, start: dt.date, end: dt.date | None):
+        imp = import_start(
+            user=analist,
+            kind="survey",
+            upload=upload(survey_file(seed=seed, name=f"enquete-{seed}.csv")),
+            survey_period=(start, end) if end else None,
+        )
+        assert imp.status == "done", imp.error_message
+        return imp
+
+    undated = survey(1, None, None)
+    of_2024 = survey(2, dt.date(2024, 2, 1), dt.date(2024, 11, 30))
+    spring_2025 = survey(3, dt.date(2025, 3, 1), dt.date(2025, 5, 31))
+    autumn_2025 = survey(4, dt.date(2025, 9, 1), dt.date(2025, 10, 31))
+    # Imported last, but about a later year: it cannot describe 2025.
+    survey(5, dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+
+    def chosen(start: dt.date, end: dt.date):
+        run = service.run_create(user=analist, start=start, end=end, group="age_band")
+        AnalysisRun.objects.filter(pk=run.pk).update(busy=None, status="failed")
+        return run.survey_import
+
+    # Several overlap: the newest of those, not simply the last one imported.
+    assert chosen(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == autumn_2025
+    assert chosen(dt.date(2025, 1, 1), dt.date(2025, 6, 30)) == spring_2025
+    # None overlaps: the newest from before the period.
+    assert chosen(dt.date(2025, 6, 1), dt.date(2025, 8, 31)) == spring_2025
+    assert chosen(dt.date(2025, 1, 1), dt.date(2025, 1, 31)) == of_2024
+    DataImport.objects.filter(pk=of_2024.pk).update(
+        period_start=dt.date(2025, 12, 1), period_end=dt.date(2025, 12, 31)
+    )
+    # Only later dated surveys: the one without a known period is the last resort.
+    assert chosen(dt.date(2025, 1, 1), dt.date(2025, 1, 31)) == undated
+
+
 def test_a_replaced_import_is_not_pinned(imported, actions_file, analist):
     old = imported(actions_file(300, seed=1, name="a.csv"))
     new = imported(actions_file(300, seed=2, name="b.csv"), replace_overlapping=True)

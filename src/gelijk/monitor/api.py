@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -81,6 +82,23 @@ class UploadSerializer(serializers.Serializer):
         help_text="The file is a new version of an earlier delivery: imports sharing action ids "
         "with it are marked as replaced instead of the import being refused.",
     )
+    survey_period_start = serializers.DateField(
+        required=False,
+        help_text="Survey only: first day of the fieldwork (YYYY-MM-DD). A run uses the survey "
+        "whose fieldwork overlaps its period; without a period a survey is used only when no "
+        "dated survey fits.",
+    )
+    survey_period_end = serializers.DateField(
+        required=False, help_text="Survey only: last day of the fieldwork (YYYY-MM-DD)."
+    )
+
+    def validate(self, attrs):
+        start, end = attrs.get("survey_period_start"), attrs.get("survey_period_end")
+        if (start is None) != (end is None):
+            raise serializers.ValidationError(
+                _("Geef bij een enquête zowel het begin als het einde van het veldwerk.")
+            )
+        return attrs
 
 
 _ERROR = inline_serializer("MonitorImportError", {"detail": serializers.CharField()})
@@ -127,6 +145,14 @@ class ImportListView(APIView):
                 upload=Upload(upload.name, upload, upload.size),
                 replace_overlapping=data.validated_data["replace_overlapping"],
                 source=DataImport.Source.API,
+                survey_period=(
+                    (
+                        data.validated_data["survey_period_start"],
+                        data.validated_data["survey_period_end"],
+                    )
+                    if "survey_period_start" in data.validated_data
+                    else None
+                ),
             )
         except MonitorError as exc:
             return Response(

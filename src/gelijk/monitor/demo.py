@@ -58,6 +58,8 @@ def simulation(seed: int, n_actions: int):
 
 @demo.register("monitor", order=50)
 def seed(seed: int) -> dict:
+    import datetime as dt
+
     from gelijk.engines.monitor import SurveyConfig, simulate_survey, write_actions
     from gelijk.monitor.models import AnalysisRun, DataImport
     from gelijk.monitor.services import imports, runs
@@ -91,6 +93,7 @@ def seed(seed: int) -> dict:
                     upload=imports.Upload(path.name, fh, path.stat().st_size),
                     source=DataImport.Source.DEMO,
                     enqueue=False,
+                    survey_period=(dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31)),
                 )
             imp = imports.import_run(imp.pk)
             if imp.status != DataImport.Status.DONE:

@@ -44,6 +44,44 @@ class UploadForm(forms.Form):
             "levering telt dan niet meer mee in nieuwe analyses."
         ),
     )
+    survey_start = forms.DateField(
+        label=_("Enquête: veldwerk van"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Alleen bij een enquête: de eerste dag waarop deelnemers antwoordden. Een analyse "
+            "gebruikt de enquête van haar eigen periode."
+        ),
+    )
+    survey_end = forms.DateField(
+        label=_("Enquête: veldwerk tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Alleen bij een enquête: de laatste dag van het veldwerk."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != "survey":
+            return data
+        start, end = data.get("survey_start"), data.get("survey_end")
+        if start is None and "survey_start" not in self.errors:
+            self.add_error(
+                "survey_start", _("Vul in op welke dag het veldwerk van de enquête begon.")
+            )
+        if end is None and "survey_end" not in self.errors:
+            self.add_error(
+                "survey_end", _("Vul in op welke dag het veldwerk van de enquête eindigde.")
+            )
+        if start and end and start > end:
+            self.add_error(
+                "survey_end", _("De einddatum van het veldwerk ligt voor de begindatum.")
+            )
+        return data
+
+    def survey_period(self):
+        start, end = self.cleaned_data.get("survey_start"), self.cleaned_data.get("survey_end")
+        return (start, end) if start and end else None
 
 
 class RunForm(forms.Form):

@@ -11,7 +11,13 @@ from django.db.models import Prefetch
 
 from gelijk.core import access, audit, processing
 from gelijk.monitor import policies
-from gelijk.monitor.models import AnalysisRun, DataImport, RunAnalysis, RunCell
+from gelijk.monitor.models import (
+    AnalysisRun,
+    DataImport,
+    RunAnalysis,
+    RunCell,
+    SurveyResponses,
+)
 
 _LIGHT = ("report_html",)
 
@@ -66,6 +72,26 @@ def run_for_dashboard(user, requested: str | None) -> AnalysisRun | None:
         if chosen is not None:
             return chosen
     return qs.order_by("-finished_at", "-pk").first()
+
+
+def survey_source(run: AnalysisRun) -> dict | None:
+    """Which survey import a run used, for its header: the import, its wave numbers and how its
+    fieldwork relates to the run's period (``older``: ended before it; ``undated``: unknown)."""
+    survey = run.survey_import
+    if survey is None:
+        return None
+    # Only the wave numbers: the responses themselves stay out of reach (policy: nobody).
+    waves = (
+        SurveyResponses.objects.filter(data_import_id=survey.pk)
+        .values_list("waves", flat=True)
+        .first()
+    )
+    return {
+        "imp": survey,
+        "waves": waves or [],
+        "undated": survey.period_start is None,
+        "older": survey.period_end is not None and survey.period_end < run.period_start,
+    }
 
 
 def run_html(user, run: AnalysisRun) -> str:

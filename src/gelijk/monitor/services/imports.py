@@ -15,7 +15,7 @@ import logging
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -106,12 +106,22 @@ def import_start(
     replace_overlapping: bool = False,
     source: str = "upload",
     enqueue: bool = True,
+    survey_period: tuple[date, date] | None = None,
 ) -> DataImport:
     """Check and record an upload, then queue its import (the lock is taken here). With
-    ``enqueue=False`` the caller runs ``import_run`` itself (the demo seeder)."""
+    ``enqueue=False`` the caller runs ``import_run`` itself (the demo seeder).
+
+    ``survey_period`` (first and last day of a survey's fieldwork) is what lets a run pick the
+    survey of its own period: the survey contract holds wave numbers, no dates."""
     access.require(user, policies.IMPORT)
     if kind not in DataImport.Kind.values:
         raise MonitorError(_("Kies welke soort gegevens u aanlevert."), field="kind")
+    if kind != DataImport.Kind.SURVEY:
+        survey_period = None
+    if survey_period is not None and survey_period[0] > survey_period[1]:
+        raise MonitorError(
+            _("De einddatum van het veldwerk ligt voor de begindatum."), field="survey_end"
+        )
     limit_mb = settings.GELIJK_MONITOR_MAX_UPLOAD_MB
     if upload.size > limit_mb * 1024 * 1024:
         raise MonitorError(
@@ -165,6 +175,8 @@ def import_start(
                     created_at=now,
                     upload_path=f"{folder}/{name}",
                     stopform_pilot=bool(settings.GELIJK_STOPFORM_PILOT) and kind == "actions",
+                    period_start=survey_period[0] if survey_period else None,
+                    period_end=survey_period[1] if survey_period else None,
                 )
                 audit.record(
                     audit.Action.CREATE,

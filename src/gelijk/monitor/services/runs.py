@@ -54,11 +54,17 @@ def imports_for(start: dt.date, end: dt.date):
     ).order_by("period_start", "pk")
 
 
-def latest_survey():
+def survey_for(start: dt.date, end: dt.date) -> DataImport | None:
+    """The survey import a run over [start, end] uses: the newest whose fieldwork period
+    overlaps the run's period; else the newest that ended before it (the run header says the
+    survey is older); else the newest without a known period (imported before surveys had
+    one). A survey from after the period is never used: it cannot describe that period."""
+    done = DataImport.objects.filter(kind=DataImport.Kind.SURVEY, status=DataImport.Status.DONE)
+    newest = ("-period_end", "-period_start", "-finished_at", "-pk")
     return (
-        DataImport.objects.filter(kind=DataImport.Kind.SURVEY, status=DataImport.Status.DONE)
-        .order_by("-finished_at", "-pk")
-        .first()
+        done.filter(period_start__lte=end, period_end__gte=start).order_by(*newest).first()
+        or done.filter(period_end__lt=start).order_by(*newest).first()
+        or done.filter(period_start__isnull=True).order_by("-finished_at", "-pk").first()
     )
 
 
@@ -111,7 +117,7 @@ def run_create(
         gap = _coverage_gap(pinned, start, end)
         if gap:
             raise MonitorError(gap)
-    survey = latest_survey()
+    survey = survey_for(start, end)
     try:
         with transaction.atomic():
             run = AnalysisRun.objects.create(

@@ -53,11 +53,16 @@ def run_context(request, section: str) -> dict:
                 "reference_label": nl.level(run.group, run.reference_used)
                 if run.reference_used
                 else "",
-                "pinned": list(run.imports.all()),
+                **run_sources(run),
                 "n_actions_text": present.small_count(run.n_actions)["text"],
             }
         )
     return context
+
+
+def run_sources(run) -> dict:
+    """The data a run read, as every run header (pages, PDF, run page) names them."""
+    return {"pinned": list(run.imports.all()), "survey_source": selectors.survey_source(run)}
 
 
 def analyses_of(request, run, names=None) -> dict:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from gelijk.core.views.base import staff_required
 from gelijk.monitor import policies, selectors
 from gelijk.monitor.services import exports
+from gelijk.monitor.views.common import run_sources
 from gelijk.monitor.views.dashboards import map_data, overview_data, trend_data
 
 
@@ -46,7 +47,7 @@ def export_pdf(request, pk: int):
         "run": run,
         "group_label": group_label(run.group),
         "reference_label": present.label(run.group, run.reference_used),
-        "pinned": list(run.imports.all()),
+        **run_sources(run),
         "notes": (run.report_meta or {}).get("notes", []),
         **overview_data(request.user, run, "proactive"),
     }

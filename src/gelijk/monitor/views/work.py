@@ -16,7 +16,7 @@ from gelijk.monitor.forms import RunForm, UploadForm, group_label
 from gelijk.monitor.models import DataImport
 from gelijk.monitor.services import runs as run_services
 from gelijk.monitor.services.imports import MonitorError, Upload, import_start
-from gelijk.monitor.views.common import SECTIONS
+from gelijk.monitor.views.common import SECTIONS, run_sources
 
 STAGES = {
     "validate": _("Bestand lezen en controleren"),
@@ -65,6 +65,7 @@ def imports(request):
                     kind=form.cleaned_data["kind"],
                     upload=Upload(upload.name, upload, upload.size),
                     replace_overlapping=form.cleaned_data["replace_overlapping"],
+                    survey_period=form.survey_period(),
                 )
             except MonitorError as exc:
                 form.add_error("file" if exc.field in (None, "file") else exc.field, exc.message)
@@ -155,7 +156,7 @@ def run_detail(request, pk: int):
             "run": run,
             "stage_label": STAGES.get(run.stage, run.stage),
             "group_label": group_label(run.group),
-            "pinned": list(run.imports.all()),
+            **run_sources(run),
             "may_see_officers": selectors.may_see_officers(request.user),
         }
     )
