@@ -525,3 +525,72 @@ def test_survey_upload_asks_for_the_fieldwork_period(client, analist, survey_fil
     imp = DataImport.objects.get()
     assert (imp.period_start, imp.period_end) == (dt.date(2025, 2, 1), dt.date(2025, 3, 15))
 
+
+def _table_rows(body: str, table_id: str) -> list[list[str]]:
+    m = re.search(rf'<table[^>]*id="{table_id}"[^>]*>(.*?)</table>', body, re.S)
+    assert m, f"no table {table_id}"
+    tbody = m.group(1).split("<tbody", 1)[1]
+    return [
+        [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
+        for cells in (
+            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
+            for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", tbody, re.S)
+        )
+    ]
+
+
+def test_threshold_page_shows_the_engines_averages_differences_and_chart(
+    imported, actions_file, analist, client, settings, monitor_fast_sampler
+):
+    from gelijk.monitor import present
+    from gelijk.monitor.models import RunAnalysis
+    from gelijk.monitor.services.runs import run_request
+
+    settings.GELIJK_MONITOR_ANALYSES = ["data_quality", "threshold_test"]
+    imp = imported(actions_file(1500, seed=12, stop_rate_ratio=2.0))
+    run = run_request(
+        user=analist,
+        start=imp.period_start,
+        end=imp.period_end,
+        group="age_band",
+        reference="25-44",
+    )
+    assert run.status == "done", run.error_message
+    stored = RunAnalysis.objects.get(run=run, name="threshold_test").payload
+    assert stored["status"] == "ok", stored.get("summary")
+    body = verified_client(client, analist).get(reverse("monitor:threshold")).content.decode()
+
+    def expected(measure: str) -> list[dict]:
+        return [
+            r for r in stored["results"] if r["measure"] == measure and r["scope"] == "proactive"
+        ]
+
+    averages, differences = expected("threshold_average"), expected("threshold_difference")
+    assert averages and differences
+    for table_id, results in (
+        ("threshold-averages", averages),
+        ("threshold-differences", differences),
+    ):
+        shown = {cells[0]: cells for cells in _table_rows(body, table_id)}
+        assert len(shown) == len(results), table_id
+        for r in results:
+            cells = shown[present.label("age_band", r["group"]).strip()]
+            if r.get("suppressed"):
+                assert "niet getoond" in cells[1], (table_id, r["group"])
+                continue
+            ci = f"{present.fmt(r, r['ci_low'])} tot {present.fmt(r, r['ci_high'])}"
+            assert cells[1:4] == [present.fmt(r, r["estimate"]), ci, present.nl.num(r["n"], 0)]
+    # The differences are against the reference group the run asked for.
+    assert {r["reference"] for r in differences} == {"25-44"}
+    assert "25-44" not in {r["group"] for r in differences}
+    spec = _island(body, "threshold-spec")
+    points = {v["label"]: v for v in spec["data"]["values"]}
+    shown_averages = [r for r in averages if not r.get("suppressed")]
+    assert len(points) == len(shown_averages)
+    for r in shown_averages:
+        point = points[present.label("age_band", r["group"])]
+        assert (point["estimate"], point["low"], point["high"]) == (
+            r["estimate"],
+            r["ci_low"],
+            r["ci_high"],
+        )
