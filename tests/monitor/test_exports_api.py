@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -59,38 +60,53 @@ def test_csv_exports_are_suppressed_and_scoped(finished_run, client, analist, ma
     assert all(r[7] == "" for r in suppressed)
 
 
-def test_pdf_report(finished_run, client, analist):
-    run = finished_run()
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def test_pdf_report_from_the_export_view(finished_run, client, analist, settings):
+    import datetime as dt
+
+    from django.utils import formats
+
+    from gelijk.monitor import present, selectors
+
+    settings.GELIJK_SMALL_CELL_K = 10
+    run = finished_run(survey_period=(dt.date(2025, 1, 1), dt.date(2025, 6, 30)))
     response = verified_client(client, analist).get(reverse("monitor:export-pdf", args=[run.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert f"monitor-analyse-{run.pk}.pdf" in response["Content-Disposition"]
     assert AuditEntry.objects.filter(action="export", detail__export="pdf").exists()
-    # What the PDF says (its HTML): the headline, and no officer pseudonym.
-    from django.template.loader import render_to_string
+    text = _pdf_text(response.content)
 
-    from gelijk.monitor import present
-    from gelijk.monitor.forms import group_label
-    from gelijk.monitor.views.dashboards import map_data, overview_data, trend_data
+    # The run: its period and the imports it read (actions and survey).
+    start = formats.date_format(run.period_start, "j F Y")
+    end = formats.date_format(run.period_end, "j F Y")
+    assert f"Analyse {run.pk}, van {start} tot en met {end}: 3.000 acties." in text
+    (actions,) = run.imports.all()
+    assert f"Gebruikte leveringen: {actions.file_name} (" in text
+    assert f"SHA-256 {actions.sha256[:16]}" in text
+    assert "De enquêtecijfers komen uit enquete.csv (rondes 1, 2; veldwerk" in text
 
-    context = {
-        "run": run,
-        "group_label": group_label(run.group),
-        "reference_label": present.label(run.group, run.reference_used),
-        "pinned": list(run.imports.all()),
-        "k": 10,
-        **overview_data(analist, run, "proactive"),
-    }
-    wijken = map_data(analist, run, "proactive", "rate", "")
-    quarters = trend_data(analist, run, "proactive", "quarter")
-    context.update(
-        table=wijken["table"],
-        trend_rows=quarters["table"]["rows"],
-        trend_columns=quarters["table"]["columns"],
-    )
-    html = render_to_string("monitor/pdf/report.html", context)
-    assert "mensen van 15-24 jaar kregen per inwoner" in html
+    # Headline figures with their interval and n, as the engine stored them (proactive).
+    stored = selectors.analyses(analist, run, ("population_rates",))["population_rates"]
+    measure = {name: m for name, m, _title in present.HEADLINES}["population_rates"]
+    ratio = present.strongest(present.pick(stored["results"], measure, "proactive"))
+    assert ratio["group"] == "15-24"  # the injected disparity
+    shown = present.row(ratio, "age_band")
+    assert f"{shown['estimate']} (95%-interval {shown['ci']}; n = {shown['n']};" in text
+    assert "mensen van 15-24 jaar kregen per inwoner" in text
+    assert text.count("95%-interval") >= 4
+
+    # Small-cell rule: one biased officer, so the count of officers with a signal is hidden.
+    assert "Handhavers met een signaal: minder dan 10." in text
+    assert "Aantallen onder 10 en cijfers die daarvan zijn afgeleid staan er niet in." in text
     for pseudonym in run.officer_teams:
-        assert pseudonym not in html
+        assert pseudonym not in text
 
 
 def test_engine_report_only_for_the_analist_and_audited(finished_run, client, analist, make_staff):
