@@ -54,9 +54,12 @@ class AlgorithmsConfig(AppConfig):
 
     def ready(self) -> None:
         from gelijk.algorithms import demo, policies, processing  # noqa: F401
-        from gelijk.core import navigation, roles, scheduler
+        from gelijk.core import navigation, roles, scheduler, uploads
 
         policies.register()
+        # Stored encrypted (files.encrypted): key rotation must rewrite them.
+        uploads.register_encrypted_files("algorithms.EvidenceAttachment", "file")
+        uploads.register_encrypted_files("algorithms.AuditDataset", "file")
         for role, codenames in GRANTS.items():
             roles.grant(role, *(f"algorithms.{c}" for c in codenames))
 

@@ -65,7 +65,9 @@ def register(sub) -> None:
     key_sub = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     q = key_sub.add_parser("generate", help="print a new key for GELIJK_FIELD_ENCRYPTION_KEYS")
     q.set_defaults(func=cmd_keys_generate)
-    q = key_sub.add_parser("rotate", help="re-encrypt all sensitive fields with the first key")
+    q = key_sub.add_parser(
+        "rotate", help="re-encrypt all sensitive fields and stored files with the first key"
+    )
     q.set_defaults(func=cmd_keys_rotate)
 
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
@@ -200,8 +202,19 @@ def cmd_keys_rotate(args) -> int:
     django_setup()
     from gelijk.core.crypto import rotate_all
 
-    for label, n in rotate_all().items():
+    result = rotate_all()
+    for label, n in result.fields.items():
         print(f"{label}: {n} rows re-encrypted")
+    for label, c in result.files.items():
+        print(
+            f"{label}: {c.rewritten} files re-encrypted, {c.current} already on the newest key, "
+            f"{c.missing} missing, {c.unreadable} unreadable, {c.changed} changed meanwhile"
+        )
+    if not result.complete:
+        raise CliError(
+            "some files are not on the newest key yet (see above): run `gelijk keys rotate` "
+            "again and keep the old keys until it reports none unreadable or changed"
+        )
     return 0
 
 

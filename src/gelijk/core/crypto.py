@@ -3,11 +3,14 @@
 Fernet (AES-128-CBC + HMAC-SHA256) with a list of keys: the first encrypts, all decrypt,
 so keys can be rotated without downtime: add a new key in front, run
 ``gelijk keys rotate`` to re-encrypt, then drop the old key (docs/configuration.md).
+Uploaded files are encrypted with the same keys (``gelijk.core.uploads``) and rotated with
+the fields.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -110,8 +113,8 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     return found
 
 
-def rotate_all(batch_size: int = 500) -> dict[str, int]:
-    """Re-encrypt every encrypted field with the first (newest) key."""
+def rotate_fields(batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt every encrypted field with the first (newest) key; rows per model."""
     from django.db import transaction
 
     counts: dict[str, int] = {}
@@ -131,3 +134,22 @@ def rotate_all(batch_size: int = 500) -> dict[str, int]:
                     done += 1
         counts[model._meta.label] = done
     return counts
+
+
+@dataclass
+class Rotation:
+    fields: dict[str, int] = field(default_factory=dict)  # model -> rows re-encrypted
+    files: dict = field(default_factory=dict)  # "model.field" -> uploads.FileRotation
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing still depends on an older key (so it may be dropped)."""
+        return not any(c.unreadable or c.changed for c in self.files.values())
+
+
+def rotate_all(batch_size: int = 500) -> Rotation:
+    """Re-encrypt every encrypted field and every registered encrypted file with the first
+    (newest) key. Safe to run again; files are rewritten only when not yet on that key."""
+    from gelijk.core import uploads
+
+    return Rotation(fields=rotate_fields(batch_size), files=uploads.rotate_files())

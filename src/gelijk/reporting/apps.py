@@ -8,10 +8,13 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Meldingen en klachten")
 
     def ready(self) -> None:
-        from gelijk.core import navigation, roles, scheduler
+        from gelijk.core import navigation, roles, scheduler, uploads
         from gelijk.reporting import demo, policies, processing  # noqa: F401
 
         policies.register()
+        # Stored encrypted (files.encrypted): key rotation must rewrite them.
+        uploads.register_encrypted_files("reporting.Attachment", "file")
+        uploads.register_encrypted_files("reporting.Art1Handoff", "pdf_file")
         roles.grant(
             "klachtbehandelaar",
             "reporting.view_case",
