@@ -47,6 +47,27 @@ def test_create_staff_member_sends_password_link_and_pseudonymises(beheer):
     assert AuditEntry.objects.filter(action="create", object_type="auth.User").exists()
 
 
+@pytest.mark.parametrize("typed", ["boa-2002", " Boa-2002 ", "BOA 2002", "boa\u00a02002"])
+def test_officer_number_is_pseudonymised_in_one_spelling(beheer, typed):
+    """The same spelling as reporting uses for the officer named in a report, so the
+    independence rule recognises the officer however the beheerder typed the number."""
+    from gelijk.core.pseudonyms import officer_number_normalised, officer_pseudonym
+
+    response = beheer.post(reverse("core:staff-create"), _form(officer_number=typed))
+    assert response.status_code == 302
+    profile = StaffProfile.objects.get(user__username="nieuwe.boa")
+    expected = "BOA2002" if " " in typed.strip() or "\u00a0" in typed else "BOA-2002"
+    assert officer_number_normalised(typed) == expected
+    assert profile.officer_pseudonym == pseudonym(expected) == officer_pseudonym(typed)
+    # Editing with an empty number keeps the pseudonym; a new spelling of it changes nothing.
+    member = profile.user
+    edit = reverse("core:staff-edit", args=[member.pk])
+    for number in ("", typed.upper(), typed.lower()):
+        assert beheer.post(edit, _form(officer_number=number)).status_code == 302
+        profile.refresh_from_db()
+        assert profile.officer_pseudonym == pseudonym(expected)
+
+
 def test_team_must_belong_to_department(beheer):
     from gelijk.core.models import Department
 

@@ -20,7 +20,16 @@ from .conftest import png_bytes
 
 OFFICER = "BOA-1001"  # the boa of THOR the VTH case is about
 OTHER_OFFICER = "BOA-2002"  # a former officer, now complaints handler, the other case is about
-CASE_FACTS = {"vth": ("vth", OFFICER), "other": ("", OTHER_OFFICER)}
+# A third former officer: the resident types the number in small letters with a space at
+# the end, the beheerder typed it in mixed case with spaces around. The same officer.
+THIRD_OFFICER_REPORTED = "boa-3003 "
+THIRD_OFFICER_STAFF = " Boa-3003"
+# case key -> (service, department concerned, officer number as the resident typed it)
+CASE_FACTS = {
+    "vth": ("thor", "vth", OFFICER),
+    "other": ("other", "", OTHER_OFFICER),
+    "other-small-letters": ("other", "", THIRD_OFFICER_REPORTED),
+}
 
 # (label, roles, department, team, officer number)
 USERS = [
@@ -35,13 +44,21 @@ USERS = [
     ("auditor", ["auditor"], "privacy", "privacy", ""),
     ("klachtbehandelaar-in-vth", ["klachtbehandelaar"], "vth", "thor", ""),
     ("klachtbehandelaar-is-de-boa", ["klachtbehandelaar"], "klachten", "klachten", OTHER_OFFICER),
+    (
+        "klachtbehandelaar-is-de-boa-anders-getypt",
+        ["klachtbehandelaar"],
+        "klachten",
+        "klachten",
+        THIRD_OFFICER_STAFF,
+    ),
 ]
 
 
 def _independent(label: str, case_key: str) -> bool:
     _label, _roles, department, _team, officer = {u[0]: u for u in USERS}[label]
-    case_department, case_officer = CASE_FACTS[case_key]
-    return department != case_department and officer != case_officer
+    _service, case_department, case_officer = CASE_FACTS[case_key]
+    same_officer = bool(officer) and officer.strip().upper() == case_officer.strip().upper()
+    return department != case_department and not same_officer
 
 
 def _visible(label: str, case_key: str) -> bool:
@@ -53,13 +70,14 @@ def _visible(label: str, case_key: str) -> bool:
 def world(make_staff, settings, submit, handler):
     """Two cases (about VTH with a known officer, about another service), each with an
     attachment, an Art.1 hand-off and history; plus the users of the matrix."""
+    from gelijk.core.services.staff import staff_update
     from gelijk.reporting.files import check
     from gelijk.reporting.services import cases as svc
     from gelijk.reporting.services.handoff import case_handoff_art1
 
     settings.GELIJK_SMALL_CELL_K = 1  # every count would show: a leak cannot hide behind k
     cases = {}
-    for key, service, officer in (("vth", "thor", OFFICER), ("other", "other", OTHER_OFFICER)):
+    for key, (service, _department, officer) in CASE_FACTS.items():
         result = submit(
             at=timezone.now() - timedelta(weeks=8),  # overdue: on the deadlines page too
             service=service,
@@ -73,16 +91,20 @@ def world(make_staff, settings, submit, handler):
         svc.case_note_add(case, handler, "Interne notitie")
         case_handoff_art1(case, handler)
         cases[key] = case
-    users = {
-        label: make_staff(
-            roles,
-            department=dept,
-            team=team,
-            username=label,
-            officer_pseudonym=pseudonym(officer) if officer else "",
-        )
-        for label, roles, dept, team, officer in USERS
-    }
+    users = {}
+    for label, roles, dept, team, officer in USERS:
+        users[label] = make_staff(roles, department=dept, team=team, username=label)
+        if officer:  # the boa number as the beheerder types it in staff management
+            staff_update(
+                users[label],
+                first_name="",
+                last_name="",
+                email="",
+                roles=roles,
+                department=dept,
+                team=team,
+                officer_number=officer,
+            )
     return cases, users
 
 
@@ -207,6 +229,12 @@ def test_assignment_to_a_dependent_handler_is_refused(world, handler):
         case_assign(cases["vth"], handler, users["klachtbehandelaar-in-vth"])
     with pytest.raises(CaseError, match="9:7"):
         case_assign(cases["other"], handler, users["klachtbehandelaar-is-de-boa"])
+    with pytest.raises(CaseError, match="9:7"):
+        case_assign(
+            cases["other-small-letters"],
+            handler,
+            users["klachtbehandelaar-is-de-boa-anders-getypt"],
+        )
     with pytest.raises(CaseError, match="geen zaken behandelen"):
         case_assign(cases["other"], handler, users["analist"])
     # Each may take the case they are independent of.
@@ -225,11 +253,10 @@ def test_intake_cannot_make_the_handler_dependent(world, handler):
     cases, users = world
     vth, other = cases["vth"], cases["other"]
     case_assign(vth, handler, users["klachtbehandelaar-is-de-boa"])
-    with pytest.raises(CaseError) as err:
-        case_classify(
-            vth, handler, kind="melding", department_code="vth", officer_number=OTHER_OFFICER
-        )
-    assert err.value.field == "officer_number"
+    for typed in (OTHER_OFFICER, "boa-2002", " Boa-2002 "):
+        with pytest.raises(CaseError) as err:
+            case_classify(vth, handler, kind="melding", department_code="vth", officer_number=typed)
+        assert err.value.field == "officer_number"
     case_assign(other, handler, users["klachtbehandelaar-in-vth"])
     with pytest.raises(CaseError) as err:
         case_classify(other, handler, kind="melding", department_code="vth")
@@ -237,3 +264,40 @@ def test_intake_cannot_make_the_handler_dependent(world, handler):
     vth.refresh_from_db()
     other.refresh_from_db()
     assert vth.officer_pseudonym == pseudonym(OFFICER) and other.department_code == ""
+
+
+@pytest.mark.parametrize(
+    ("typed_by_staff", "typed_by_resident"),
+    [
+        ("boa-2002", "BOA-2002"),
+        ("BOA-2002", "boa-2002"),
+        ("Boa-2002 ", " bOA-2002"),
+        ("BOA 2002", "boa2002"),
+        ("boa\u00a02002", "BOA 2002"),  # a no-break space, e.g. pasted from a document
+        ("ＢＯＡ-２００２", "BOA-2002"),  # full-width letters and digits
+    ],
+)
+def test_officer_number_matches_however_it_is_typed(
+    make_staff, submit, typed_by_staff, typed_by_resident
+):
+    """Staff management and reporting pseudonymise the same normalised number, so the
+    officer complained about never handles the case, whichever way either side typed it."""
+    from gelijk.core.services.staff import staff_create
+    from gelijk.reporting.policies import independent_of
+    from gelijk.reporting.selectors import case_get
+
+    make_staff("klachtbehandelaar", department="klachten")  # the organisation exists
+    officer = staff_create(
+        username="oud.boa",
+        first_name="Oud",
+        last_name="Boa",
+        email="oud.boa@example.nl",
+        roles=["klachtbehandelaar"],
+        department="klachten",
+        team="klachten",
+        officer_number=typed_by_staff,
+    )
+    case = submit(service="other", officer_number=typed_by_resident).case
+    assert case.officer_pseudonym == officer.staff_profile.officer_pseudonym
+    assert not independent_of(officer, case)
+    assert case_get(officer, case.reference) is None

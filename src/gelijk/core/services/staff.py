@@ -7,7 +7,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gelijk.core import audit
-from gelijk.core.pseudonyms import pseudonym
+from gelijk.core.pseudonyms import officer_pseudonym
 from gelijk.core.roles import roles_of
 from gelijk.core.services.organisation import staff_user_ensure
 
@@ -26,7 +26,7 @@ def staff_create(
         email=email,
         department=department,
         team=team,
-        officer_pseudonym=pseudonym(officer_number) if officer_number else "",
+        officer_pseudonym=officer_pseudonym(officer_number),
     )
     user.set_unusable_password()  # the person sets it through the password-reset link
     user.save(update_fields=["password"])
@@ -45,7 +45,7 @@ def staff_update(user, *, first_name, last_name, email, roles, department, team,
         roles=roles,
         department=department,
         team=team,
-        officer_pseudonym=pseudonym(officer_number) if officer_number else profile_pseudonym,
+        officer_pseudonym=officer_pseudonym(officer_number) or profile_pseudonym,
     )
     audit.record(
         audit.Action.CHANGE,

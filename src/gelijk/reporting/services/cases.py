@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gelijk.core import access, audit, processing
-from gelijk.core.pseudonyms import pseudonym
+from gelijk.core.pseudonyms import officer_pseudonym, pseudonym
 from gelijk.reporting import codes, files, texts
 from gelijk.reporting.choices import (
     SERVICE_DEPARTMENT,
@@ -152,9 +152,7 @@ def _create_case(sub: Submission, *, channel: str, kind: str, key, at: datetime,
         service=sub.service,
         department_code=department,
         team_code=team,
-        officer_pseudonym=pseudonym(sub.officer_number.strip().upper())
-        if sub.officer_number.strip()
-        else "",
+        officer_pseudonym=officer_pseudonym(sub.officer_number),
         occurred_on=sub.occurred_on,
         occurred_time=sub.occurred_time,
         district=sub.district,
@@ -422,7 +420,7 @@ def case_classify(
         )
     if department_code and not Department.objects.filter(code=department_code).exists():
         raise CaseError(_("Deze afdeling bestaat niet."), field="department_code")
-    pseudo = pseudonym(officer_number.strip().upper()) if officer_number.strip() else ""
+    pseudo = officer_pseudonym(officer_number)
     if case.handler_id:
         profile = StaffProfile.objects.filter(user_id=case.handler_id).first()
         if pseudo and profile and profile.officer_pseudonym == pseudo:
