@@ -594,3 +594,37 @@ def test_threshold_page_shows_the_engines_averages_differences_and_chart(
             r["ci_low"],
             r["ci_high"],
         )
+
+
+def test_import_history_shows_who_when_rows_and_checksum(
+    imported, actions_file, analist, client, make_staff, survey_file
+):
+    from django.utils.formats import date_format
+
+    from gelijk.monitor.services.imports import import_start
+
+    actions = imported(actions_file(1234, seed=4, name="levering-maart.csv"))
+    survey = import_start(
+        user=analist,
+        kind="survey",
+        upload=upload(survey_file(250, name="enquete-2025.csv")),
+        survey_period=(dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
+    )
+    assert actions.status == survey.status == "done"
+    # Read-only history for a team leader too: the same columns, the same figures.
+    leader = make_staff("teamleider", department="vth", team="thor")
+    body = verified_client(client, leader).get(reverse("monitor:imports")).content.decode()
+    rows = {cells[1]: cells for cells in _table_rows(body, "import-history")}
+    assert set(rows) == {"levering-maart.csv", "enquete-2025.csv"}
+    uploader = analist.get_full_name() or analist.username
+    for imp, n in ((actions, "1.234"), (survey, "500")):  # two waves of 250
+        when, _name, kind, who, stored, _period, checksum, status = rows[imp.file_name]
+        assert when == date_format(timezone.localtime(imp.created_at), "j M Y H:i")
+        assert who == f"{uploader} (upload in de backoffice)"
+        assert stored == n
+        assert checksum == f"{imp.sha256[:12]}…"
+        assert f'title="{imp.sha256}"' in body
+        assert status == "klaar"
+    assert rows["levering-maart.csv"][2] == "handhavingsacties"
+    assert rows["enquete-2025.csv"][2] == "ervaringsenquête"
+    assert rows["enquete-2025.csv"][5].lower() == "1 jan 2025 – 30 jun 2025"
