@@ -7,7 +7,7 @@ dropped):
    Parquet file and import it through the app's own import path (engine validation, then
    ``COPY`` into PostgreSQL in one transaction) — timed;
 2. run a full analysis on them (every engine analysis, results and per-run aggregates stored)
-   — timed;
+   — timed; before it, untimed, a run over the first half year for the compare page;
 3. start gunicorn (``--workers``) and request every dashboard page as a logged-in analist
    (session with the second factor passed) with an HTTP client (``requests``, one client,
    sequential): a few warm-up requests, then ``--repeat`` timed requests per page.
@@ -56,7 +56,10 @@ PAGES = [
     ("teams en handhavers", "/monitor/teams-en-handhavers/?groep=15-24"),
     ("signalen samen", "/monitor/signalen/"),
     ("wat kan de monitor zien", "/monitor/wat-kan-de-monitor-zien/"),
+    ("vergelijken", "/monitor/vergelijken/?a={earlier}&b={run}"),
+    ("methoden", "/monitor/methoden/"),
     ("analyses", "/monitor/analyses/"),
+    ("analyse", "/monitor/analyses/{run}/"),
     ("imports", "/monitor/imports/"),
 ]
 
@@ -136,6 +139,19 @@ def setup(n_actions: int, work: str) -> dict:
     if imp.status != "done":
         raise RuntimeError(f"import failed: {imp.error_message}")
 
+    # A run over the first half year, untimed and made first (so the timed full-year run stays
+    # the newest, the one the dashboards show): the compare page needs two runs.
+    earlier = runs.run_create(
+        user=user,
+        start=imp.period_start,
+        end=imp.period_start.replace(month=6, day=30),
+        group="age_band",
+        reference="25-44",
+    )
+    earlier = runs.run_execute(earlier.pk)
+    if earlier.status != "done":
+        raise RuntimeError(f"run failed: {earlier.error_message}")
+
     start = time.perf_counter()
     run = runs.run_create(
         user=user, start=imp.period_start, end=imp.period_end, group="age_band", reference="25-44"
@@ -165,6 +181,7 @@ def setup(n_actions: int, work: str) -> dict:
         "analysis_s": round(run_s, 2),
         "action_table_mb": round(table_bytes / 2**20, 1),
         "run": run.pk,
+        "earlier": earlier.pk,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "session_key": store.session_key,
     }
@@ -179,11 +196,13 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-def measure_pages(base: str, cookie: dict, repeat: int, warmup: int = 3) -> dict:
+def measure_pages(base: str, cookie: dict, repeat: int, runs: dict, warmup: int = 3) -> dict:
+    """``runs`` fills the run ids into the paths: {"run": ..., "earlier": ...}."""
     session = requests.Session()
     session.cookies.update(cookie)
     out = {}
-    for name, path in PAGES:
+    for name, template in PAGES:
+        path = template.format(**runs)
         times = []
         for i in range(warmup + repeat):
             start = time.perf_counter()
@@ -289,6 +308,7 @@ def main(argv: list[str]) -> int:
                 f"http://127.0.0.1:{port}",
                 {facts["session_cookie"]: facts["session_key"]},
                 args.repeat,
+                {"run": facts["run"], "earlier": facts["earlier"]},
             )
     finally:
         if server is not None:
