@@ -171,6 +171,48 @@ def test_api_delivery_is_validated_like_an_upload(refdata, api, actions_file):
     assert [i["id"] for i in listed] == [body["id"]]
 
 
+def test_api_takes_the_fieldwork_period_of_a_survey(refdata, api, survey_file):
+    url = reverse("monitor:api-imports")
+    with survey_file().open("rb") as fh:
+        half = api.post(
+            url,
+            {"kind": "survey", "file": fh, "survey_period_start": "2025-03-01"},
+            format="multipart",
+        )
+    assert half.status_code == 400
+    assert "zowel het begin als het einde van het veldwerk" in json.dumps(
+        half.json(), ensure_ascii=False
+    )
+    with survey_file().open("rb") as fh:
+        reversed_ = api.post(
+            url,
+            {
+                "kind": "survey",
+                "file": fh,
+                "survey_period_start": "2025-03-01",
+                "survey_period_end": "2025-02-01",
+            },
+            format="multipart",
+        )
+    assert reversed_.status_code == 400
+    assert "ligt voor de begindatum" in reversed_.json()["detail"]
+    assert not DataImport.objects.exists()
+    with survey_file().open("rb") as fh:
+        done = api.post(
+            url,
+            {
+                "kind": "survey",
+                "file": fh,
+                "survey_period_start": "2025-02-01",
+                "survey_period_end": "2025-03-15",
+            },
+            format="multipart",
+        )
+    assert done.status_code == 202
+    body = done.json()
+    assert (body["period_start"], body["period_end"]) == ("2025-02-01", "2025-03-15")
+
+
 def test_api_reports_invalid_rows_and_wrong_types(refdata, api, tmp_path):
     bad = tmp_path / "fout.csv"
     bad.write_text(
