@@ -160,11 +160,29 @@ def test_team_leader_sees_their_own_team_only(new_page, make_staff, settings, tm
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_monitor_page_and_state_passes_axe(new_page, make_staff):
+def test_every_monitor_page_and_state_passes_axe(new_page, make_staff, settings):
+    from gelijk.monitor.models import AnalysisRun
+    from gelijk.monitor.services import runs
     from tests.browser.samples import _monitor_demo
 
     demo = _monitor_demo()
     run = demo["run"]
+    # A second run (first half of the period, fast analyses) so the compare page has two runs
+    # side by side instead of its "choose two runs" state.
+    settings.GELIJK_MONITOR_ANALYSES = FAST
+    half = runs.run_create(
+        user=None,
+        start=run.period_start,
+        end=run.period_start + dt.timedelta(days=180),
+        group=run.group,
+    )
+    half = runs.run_execute(half.pk)
+    assert half.status == "done", half.error_message
+    # The pages without ?run= keep showing the demo run (the newest finished one), whose
+    # threshold test was computed.
+    AnalysisRun.objects.filter(pk=half.pk).update(
+        finished_at=run.finished_at - dt.timedelta(seconds=1)
+    )
     page = new_page(make_staff("analist", department="beleid", team="analyse"))
     p = page.page
     paths = [
@@ -172,6 +190,7 @@ def test_every_monitor_page_and_state_passes_axe(new_page, make_staff):
         "/monitor/?scope=reactive",
         "/monitor/kaart/?maat=hits",
         "/monitor/kaart/?maat=rate&groep=15-24&scope=all",
+        "/monitor/trends/",
         "/monitor/trends/?periode=kwartaal",
         "/monitor/uitkomstentoets/?scope=all",
         "/monitor/licht-en-donker/",
@@ -181,6 +200,8 @@ def test_every_monitor_page_and_state_passes_axe(new_page, make_staff):
         "/monitor/signalen/",
         "/monitor/wat-kan-de-monitor-zien/",
         "/monitor/vergelijken/",
+        f"/monitor/vergelijken/?a={half.pk}&b={run.pk}&scope=all",
+        "/monitor/methoden/",
         f"/monitor/analyses/{run.pk}/",
         f"/monitor/imports/{demo['import'].pk}/",
     ]
