@@ -108,3 +108,27 @@ def test_schema_documents_the_endpoints(db, client):
     assert "/api/meldingen/zaken/{reference}/overgang/" in schema["paths"]
     docs = client.get("/api/docs/").content.decode()
     assert "Submit a report (public)" in docs
+
+
+def test_a_melding_outcome_is_refused_for_a_complaint_decision(submit, handler, client):
+    """The API takes any text as outcome; the service refuses one that is no judgement, so
+    no decision letter with 'Opgevolgd (melding)' can be sent."""
+    from gelijk.reporting.services import cases as svc
+
+    case = submit().case
+    svc.case_classify(case, handler, kind="complaint", department_code="vth")
+    for target in ("acknowledged", "in_treatment", "subject_informed", "hearing"):
+        svc.case_transition(case, target, handler)
+    svc.case_transition(case, "hearing_report", handler, text="Verslag.")
+    verified_client(client, handler)
+    url = f"/api/meldingen/zaken/{case.reference}/overgang/"
+    reasons = "Wij hebben de beelden bekeken en beide kanten gehoord; de controle was fout."
+    response = client.post(
+        url,
+        data=json.dumps({"target": "decision", "outcome": "followed_up", "reasons": reasons}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "gegrond, deels gegrond, ongegrond of geen oordeel" in response.json()["outcome"][0]
+    case.refresh_from_db()
+    assert case.status == "hearing_report" and not case.events.filter(to_state="decision")

@@ -70,6 +70,31 @@ def test_whole_complaint_flow_through_the_forms(office, submit):
     assert case.status == "decision" and case.outcome == "unfounded"
 
 
+def test_decision_form_refuses_a_founded_outcome_after_skipping_as_unfounded(office, submit):
+    case = submit().case
+    act(office, case, "intake", {"intake-kind": "complaint", "intake-department_code": "vth"})
+    for target in ("acknowledged", "in_treatment", "subject_informed"):
+        assert act(office, case, "transition", {"target": target}).status_code == 302
+    reasons = "Wij hebben de beelden bekeken en de stukken gelezen. De controle was fout."
+    data = {
+        "target": "decision",
+        "t-decision-reasons": reasons,
+        "t-decision-hearing_waived": "unfounded",
+    }
+    response = act(office, case, "transition", {**data, "t-decision-outcome": "founded"})
+    assert response.status_code == 400
+    form = next(f for t, f in response.context["forms"]["transitions"] if t.target == "decision")
+    assert "kennelijk ongegrond" in " ".join(form.errors["outcome"])
+    response = act(office, case, "transition", {**data, "t-decision-outcome": "followed_up"})
+    assert response.status_code == 400
+    form = next(f for t, f in response.context["forms"]["transitions"] if t.target == "decision")
+    assert "geen oordeel" in " ".join(form.errors["outcome"])
+    case.refresh_from_db()
+    assert case.status == "subject_informed" and case.outcome == ""
+    response = act(office, case, "transition", {**data, "t-decision-outcome": "unfounded"})
+    assert response.status_code == 302
+
+
 def test_illegal_transition_is_a_400_with_a_message(office, submit):
     case = submit().case
     response = act(office, case, "transition", {"target": "closed"})

@@ -19,7 +19,7 @@ COMPLETE = {
     "reasons": "Wij hebben beide partijen gehoord en de beelden bekeken; de controle was fout.",
     "outcome": "founded",
     "not_handled_ground": "9:8-1b",
-    "hearing_waived": "unfounded",
+    "hearing_waived": "waived",
     "resident_satisfied": True,
 }
 
@@ -214,3 +214,67 @@ def test_only_handlers_can_act(submit, make_staff, role):
     case = submit().case
     with pytest.raises(PermissionDenied):
         svc.case_transition(case, "in_treatment", make_staff(role, department="beleid"))
+
+
+def _at(case, handler, state):
+    path = {
+        "subject_informed": ("acknowledged", "in_treatment", "subject_informed"),
+        "hearing_report": ("acknowledged", "in_treatment", "subject_informed", "hearing"),
+    }[state]
+    for target in path:
+        svc.case_transition(case, target, handler)
+    if state == "hearing_report":
+        svc.case_transition(case, "hearing_report", handler, text="Verslag van het horen.")
+
+
+@pytest.mark.parametrize("outcome", ["followed_up", "informal", "not_handled", "bestaat-niet"])
+def test_a_complaint_decision_gives_one_of_the_four_judgements(submit, handler, outcome):
+    case = _complaint(submit, handler)
+    _at(case, handler, "hearing_report")
+    before = case.events.count()
+    with pytest.raises(TransitionError) as err:
+        svc.case_transition(case, "decision", handler, outcome=outcome, reasons=COMPLETE["reasons"])
+    assert err.value.field == "outcome"
+    assert "gegrond, deels gegrond, ongegrond of geen oordeel" in err.value.message
+    case.refresh_from_db()
+    assert case.status == "hearing_report" and case.outcome == ""
+    assert case.events.count() == before
+
+
+@pytest.mark.parametrize("outcome", ["founded", "partly", "unfounded", "no_judgement"])
+def test_each_judgement_is_a_valid_decision(submit, handler, outcome):
+    case = _complaint(submit, handler)
+    _at(case, handler, "hearing_report")
+    svc.case_transition(case, "decision", handler, outcome=outcome, reasons=COMPLETE["reasons"])
+    case.refresh_from_db()
+    assert case.status == "decision" and case.outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("waived", "outcome", "allowed"),
+    [
+        ("unfounded", "unfounded", True),
+        ("unfounded", "founded", False),
+        ("unfounded", "partly", False),
+        ("unfounded", "no_judgement", False),
+        ("waived", "founded", True),
+        ("no_response", "partly", True),
+    ],
+)
+def test_skipping_the_hearing_as_manifestly_unfounded_needs_an_unfounded_decision(
+    submit, handler, waived, outcome, allowed
+):
+    case = _complaint(submit, handler)
+    _at(case, handler, "subject_informed")
+    kwargs = {"outcome": outcome, "reasons": COMPLETE["reasons"], "hearing_waived": waived}
+    if allowed:
+        svc.case_transition(case, "decision", handler, **kwargs)
+        case.refresh_from_db()
+        assert case.status == "decision" and case.outcome == outcome
+        return
+    with pytest.raises(TransitionError) as err:
+        svc.case_transition(case, "decision", handler, **kwargs)
+    assert err.value.field == "outcome"
+    assert "kennelijk ongegrond" in err.value.message and "9:10" in err.value.message
+    case.refresh_from_db()
+    assert case.status == "subject_informed" and case.outcome == ""

@@ -89,6 +89,11 @@ class Outcome(models.TextChoices):
     FOLLOWED_UP = "followed_up", _("Opgevolgd (melding)")
 
 
+# The judgements a decision on a complaint (Awb 9:12) can give; the other outcomes are set
+# by their own steps (informal resolution, not handled, a melding's follow-up).
+DECISION_OUTCOMES = (Outcome.FOUNDED, Outcome.PARTLY, Outcome.UNFOUNDED, Outcome.NO_JUDGEMENT)
+
+
 class NotHandledGround(models.TextChoices):
     """Awb 9:8: grounds on which a body need not handle a complaint."""
 

@@ -178,7 +178,8 @@ def seed(seed: int) -> dict:
                 ),
                 outcome=outcome,
                 not_handled_ground="9:8-1b",
-                hearing_waived="unfounded",
+                # Skipping the hearing as manifestly unfounded fits only that decision.
+                hearing_waived="unfounded" if outcome == "unfounded" else "waived",
                 resident_satisfied=True,
                 at=at,
                 notify_reporter=False,

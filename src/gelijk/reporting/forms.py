@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gelijk.core.models import Department, District, Team
 from gelijk.reporting import files, texts
 from gelijk.reporting.choices import (
+    DECISION_OUTCOMES,
     POLICE,
     Channel,
     ConsentKind,
@@ -19,12 +20,11 @@ from gelijk.reporting.choices import (
     HearingWaived,
     Kind,
     NotHandledGround,
-    Outcome,
     Service,
     Theme,
 )
 from gelijk.reporting.services.cases import MAX_DESCRIPTION, MAX_MESSAGE, Submission
-from gelijk.reporting.workflow import CaseError, Transition
+from gelijk.reporting.workflow import DECISION_OUTCOME_REFUSED, CaseError, Transition
 
 
 class MultipleFileInput(forms.FileInput):
@@ -399,7 +399,11 @@ class TransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    outcome = forms.ChoiceField(label=_("Oordeel"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Oordeel"),
+        required=False,
+        error_messages={"invalid_choice": DECISION_OUTCOME_REFUSED},
+    )
     reasons = forms.CharField(
         label=_("Motivering: bevindingen, oordeel en conclusies"),
         help_text=_("De brief eindigt automatisch met de verwijzing naar de Nationale ombudsman."),
@@ -433,8 +437,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, transition: Transition | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [("", "—")] + [
-            (o.value, o.label)
-            for o in (Outcome.FOUNDED, Outcome.PARTLY, Outcome.UNFOUNDED, Outcome.NO_JUDGEMENT)
+            (o.value, o.label) for o in DECISION_OUTCOMES
         ]
         self.transition = transition
         if transition is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gelijk.reporting.choices import Kind
+from gelijk.reporting.choices import DECISION_OUTCOMES, HearingWaived, Kind, Outcome
 
 
 class State(models.TextChoices):
@@ -172,6 +172,10 @@ def find(kind: str, source: str, target: str) -> Transition:
 
 
 MIN_REASONS = 40
+DECISION_OUTCOME_REFUSED = _(
+    "Een beslissing op een klacht is gegrond, deels gegrond, ongegrond of geen oordeel "
+    "(art. 9:12 Awb). Kies een van die vier."
+)
 
 
 def check(kind: str, source: str, target: str, inputs: dict) -> Transition:
@@ -193,8 +197,11 @@ def check(kind: str, source: str, target: str, inputs: dict) -> Transition:
             ),
             field="resident_satisfied",
         )
-    if "outcome" in t.needs and not inputs.get("outcome"):
+    outcome = inputs.get("outcome") or ""
+    if "outcome" in t.needs and not outcome:
         raise TransitionError(_("Kies de uitkomst van de beslissing."), field="outcome")
+    if "outcome" in t.needs and outcome not in DECISION_OUTCOMES:
+        raise TransitionError(DECISION_OUTCOME_REFUSED, field="outcome")
     if "reasons" in t.needs:
         reasons = (inputs.get("reasons") or "").strip()
         if len(reasons) < MIN_REASONS:
@@ -214,6 +221,20 @@ def check(kind: str, source: str, target: str, inputs: dict) -> Transition:
                 "uitnodiging om gehoord te worden (art. 9:10 lid 2 Awb). Kies de reden."
             ),
             field="hearing_waived",
+        )
+    if (
+        "hearing_waived" in t.needs
+        and inputs.get("hearing_waived") == HearingWaived.UNFOUNDED
+        and outcome != Outcome.UNFOUNDED
+    ):
+        raise TransitionError(
+            _(
+                "U beslist zonder horen omdat de klacht kennelijk ongegrond is (art. 9:10 lid 2 "
+                "onder a Awb). Dan kan de beslissing alleen ‘ongegrond’ zijn. Vindt u de klacht "
+                "(deels) gegrond, of geeft u geen oordeel? Hoor dan eerst de melder en de "
+                "medewerker."
+            ),
+            field="outcome",
         )
     if "resident_informed" in t.needs and inputs.get("resident_informed") is False:
         raise TransitionError(
