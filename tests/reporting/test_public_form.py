@@ -76,15 +76,19 @@ def test_anonymous_report_is_stored_once_with_a_hashed_secret(anon):
     assert AuditEntry.objects.filter(action="create", object_type="reporting.Case").exists()
 
 
-def test_double_submit_stores_one_report_and_shows_the_same_confirmation(anon, client):
+def test_double_submit_stores_one_report_and_shows_the_secret_once(anon, client):
     data = form_data()
     first = anon.post(URL, data)
-    page1 = anon.get(first.url).content.decode()
-    second = anon.post(URL, data)
-    page2 = anon.get(second.url).content.decode()
+    second = anon.post(URL, data)  # a double click: both posts before the page shows
+    page1 = anon.get(second.url).content.decode()
     assert Case.objects.count() == 1
-    # The same code and the same secret, in this browser session.
-    assert _secret(page1) == _secret(page2) and Case.objects.get().reference in page2
+    assert _secret(page1) and Case.objects.get().reference in page1
+    # The same submit again after the page was shown: the code, not the secret.
+    anon.post(URL, data)
+    page2 = anon.get(first.url).content.decode()
+    assert Case.objects.count() == 1
+    assert Case.objects.get().reference in page2 and _secret(page2) is None
+    assert 'data-testid="secret-shown-once"' in page2
     from django.test import Client
 
     other = Client()  # a replay from elsewhere never reveals the secret
@@ -92,6 +96,18 @@ def test_double_submit_stores_one_report_and_shows_the_same_confirmation(anon, c
     page3 = other.get(reverse("reporting:confirmation")).content.decode()
     assert Case.objects.count() == 1
     assert Case.objects.get().reference in page3 and 'data-testid="secret"' not in page3
+
+
+def test_secret_is_shown_once_and_then_gone_from_the_session(anon):
+    anon.post(URL, form_data())
+    page = anon.get(reverse("reporting:confirmation")).content.decode()
+    secret = _secret(page)
+    assert secret and "laten hem maar één keer zien" in page
+    assert secret not in str(dict(anon.session.items()))  # not kept in the server session
+    reload = anon.get(reverse("reporting:confirmation")).content.decode()
+    case = Case.objects.get()
+    assert case.reference in reload and secret not in reload and _secret(reload) is None
+    assert "maar één keer laten zien" in reload
 
 
 @pytest.mark.parametrize(

@@ -94,12 +94,21 @@ def confirmation(request):
     case = Case.objects.filter(reference=entry["reference"]).first()
     if case is None:
         return redirect("reporting:report")
+    secret = entry.get("secret")
+    if secret:
+        # Shown once, as the page promises: the session keeps only the code (for a reload
+        # or a repeated submit in this browser), never the secret after this display.
+        store = request.session[CONFIRMATIONS]
+        store[key] = {"reference": entry["reference"], "secret": None, "shown": True}
+        request.session[CONFIRMATIONS] = store
+        request.session.modified = True
     return render(
         request,
         "reporting/public/confirmation.html",
         {
             "reference": entry["reference"],
-            "secret": entry["secret"],
+            "secret": secret,
+            "secret_shown_before": bool(entry.get("shown")),
             "receipt": texts.receipt_text(case),
         },
     )
