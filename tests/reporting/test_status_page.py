@@ -119,3 +119,20 @@ def test_leaving_ends_the_session(client, reported):
     client.post("/melden/status/afmelden/")
     assert "Kenmerk" in client.get(URL).content.decode()
     assert reported.case.reference not in client.get(URL).content.decode()
+
+
+def test_every_display_of_the_status_page_is_audit_logged(client, reported):
+    client.post(URL, {"reference": reported.case.reference, "secret": reported.secret})
+    shown = AuditEntry.objects.filter(
+        action="view", object_id=str(reported.case.pk), detail__status_page=True
+    )
+    assert not shown.exists()  # the look-up itself has its own entry
+    for n in (1, 2, 3):  # the page after look-up and two reloads
+        assert 'data-testid="public-status"' in client.get(URL).content.decode()
+        assert shown.count() == n
+    entry = shown.latest("position")
+    assert entry.object_type == "reporting.Case" and entry.result == "success"
+    assert entry.actor_id is None and entry.actor == "anoniem"
+    # The page shown again after a refused addition is a display too.
+    response = client.post("/melden/status/aanvullen/", {"text": ""})
+    assert response.status_code == 400 and shown.count() == 4

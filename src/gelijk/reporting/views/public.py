@@ -124,6 +124,8 @@ def _status_case(request) -> Case | None:
 
 def _status_page(request, case, add_form=None, status=200):
     view = selectors.public_view(case)
+    # Every display to the resident is a view of personal data, not only the look-up.
+    audit.record(audit.Action.VIEW, obj=case, detail={"status_page": True})
     return render(
         request,
         "reporting/public/status.html",
