@@ -50,6 +50,7 @@ GELIJK_PUBLIC_BASE_URL = env_str("GELIJK_PUBLIC_BASE_URL", "http://127.0.0.1:800
 # Meldingen and complaints (docs/reporting.md). Rates are per client address: N/second,
 # N/minute, N/hour or N/day; the load benchmark raises the submit rate.
 GELIJK_REPORTING_SUBMIT_RATE = env_str("GELIJK_REPORTING_SUBMIT_RATE", "10/hour")
+GELIJK_REPORTING_INVALID_SUBMIT_RATE = env_str("GELIJK_REPORTING_INVALID_SUBMIT_RATE", "60/hour")
 GELIJK_REPORTING_STATUS_RATE = env_str("GELIJK_REPORTING_STATUS_RATE", "20/hour")
 GELIJK_REPORTING_MAX_ATTACHMENT_MB = env_int("GELIJK_REPORTING_MAX_ATTACHMENT_MB", 5, minimum=1)
 GELIJK_REPORTING_ANONYMISE_MONTHS = env_int("GELIJK_REPORTING_ANONYMISE_MONTHS", 12, minimum=1)
