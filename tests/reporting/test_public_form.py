@@ -167,6 +167,39 @@ def test_rate_limit_per_address(anon, settings):
     assert anon.post(URL, form_data(), REMOTE_ADDR="10.1.2.3").status_code == 302
 
 
+def test_posts_with_form_errors_do_not_use_up_the_limit_for_reports(anon, settings):
+    """A resident who corrects mistakes more often than the limit can still send."""
+    settings.GELIJK_REPORTING_SUBMIT_RATE = "2/hour"
+    for _ in range(6):
+        assert anon.post(URL, form_data(description="")).status_code == 400
+    assert anon.post(URL, form_data()).status_code == 302
+    assert anon.post(URL, form_data()).status_code == 302
+    assert anon.post(URL, form_data()).status_code == 429
+    assert Case.objects.count() == 2
+
+
+def test_posts_with_form_errors_have_their_own_more_generous_limit(anon, settings):
+    settings.GELIJK_REPORTING_INVALID_SUBMIT_RATE = "3/hour"
+    for _ in range(3):
+        assert anon.post(URL, form_data(description="")).status_code == 400
+    response = anon.post(URL, form_data(description=""))
+    assert response.status_code == 429 and "14 030" in response.content.decode()
+    assert anon.post(URL, form_data()).status_code == 429  # this address waits
+    assert AuditEntry.objects.filter(
+        result="denied", detail__reason="rate limit", detail__limit="submit-invalid"
+    ).exists()
+    assert Case.objects.count() == 0
+    assert anon.post(URL, form_data(), REMOTE_ADDR="10.1.2.3").status_code == 302
+
+
+def test_spam_counts_for_the_limit_for_reports(anon, settings):
+    settings.GELIJK_REPORTING_SUBMIT_RATE = "2/hour"
+    for _ in range(2):
+        assert anon.post(URL, form_data(website="http://spam.example")).status_code == 400
+    assert anon.post(URL, form_data()).status_code == 429
+    assert Case.objects.count() == 0
+
+
 def test_script_is_stored_as_text_and_always_escaped(anon, handler, client):
     from tests.conftest import verified_client
 

@@ -25,11 +25,21 @@ def parse(rate: str) -> tuple[int, int]:
         ) from None
 
 
+def _key(scope: str, ident: str, period: int) -> str:
+    return f"gelijk:rl:{scope}:{ident}:{int(time.time() // period)}"
+
+
+def reached(scope: str, ident: str, rate: str) -> bool:
+    """True when this window's limit is used up, without counting this request (for limits
+    that count only some outcomes, decided after the request was handled)."""
+    limit, period = parse(rate)
+    return (cache.get(_key(scope, ident, period)) or 0) >= limit
+
+
 def hit(scope: str, ident: str, rate: str) -> bool:
     """Count one request; False when the limit for this window is already reached."""
     limit, period = parse(rate)
-    window = int(time.time() // period)
-    key = f"gelijk:rl:{scope}:{ident}:{window}"
+    key = _key(scope, ident, period)
     if cache.add(key, 1, timeout=period + 5):
         return limit >= 1
     try:

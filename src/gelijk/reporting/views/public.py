@@ -29,22 +29,35 @@ def _limited(request, template: str = "reporting/public/limited.html"):
     return render(request, template, {"phone": "14 030"}, status=429)
 
 
+def _submit_limited(request, scope: str = "submit"):
+    audit.record(
+        audit.Action.CREATE,
+        object_type="reporting.Case",
+        result=audit.Result.DENIED,
+        detail={"reason": "rate limit", "limit": scope},
+    )
+    return _limited(request)
+
+
 @never_cache
 @sensitive_post_parameters(
     "description", "grounds", "ground_other", "name", "email", "phone", "address"
 )
 def report(request):
+    # Two counts per address: stored reports and spam (GELIJK_REPORTING_SUBMIT_RATE), and
+    # posts refused for form errors (GELIJK_REPORTING_INVALID_SUBMIT_RATE), so a resident
+    # who corrects mistakes does not run into the limit for reports.
     if request.method == "POST":
-        if not ratelimit.hit("submit", client_ip(request), settings.GELIJK_REPORTING_SUBMIT_RATE):
-            audit.record(
-                audit.Action.CREATE,
-                object_type="reporting.Case",
-                result=audit.Result.DENIED,
-                detail={"reason": "rate limit"},
-            )
-            return _limited(request)
+        ip = client_ip(request)
+        submit_rate = settings.GELIJK_REPORTING_SUBMIT_RATE
+        invalid_rate = settings.GELIJK_REPORTING_INVALID_SUBMIT_RATE
+        if ratelimit.reached("submit", ip, submit_rate):
+            return _submit_limited(request)
+        if ratelimit.reached("submit-invalid", ip, invalid_rate):
+            return _submit_limited(request, "submit-invalid")
         form = ReportForm(request.POST, request.FILES)
         if form.is_spam():
+            ratelimit.hit("submit", ip, submit_rate)
             audit.record(
                 audit.Action.CREATE,
                 object_type="reporting.Case",
@@ -69,12 +82,14 @@ def report(request):
             else:
                 store = request.session.get(CONFIRMATIONS, {})
                 if result.created:
+                    ratelimit.hit("submit", ip, submit_rate)
                     store[str(key)] = {"reference": result.case.reference, "secret": result.secret}
                 else:
                     store.setdefault(str(key), {"reference": result.case.reference, "secret": None})
                 request.session[CONFIRMATIONS] = store
                 request.session["reporting_last"] = str(key)
                 return redirect("reporting:confirmation")
+        ratelimit.hit("submit-invalid", ip, invalid_rate)
         return render(
             request,
             "reporting/public/report.html",
