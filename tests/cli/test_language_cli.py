@@ -79,16 +79,66 @@ def test_unreadable_file_in_a_folder_is_listed_and_exits_2(capsys, letters):
     (letters / "leeg.txt").write_bytes(b"")
     status, out, _ = run(capsys, "scan", letters)
     assert status == 2
-    assert "Niet gelezen (1):" in out and "leeg.txt: the file is empty" in out
+    assert f"Niet gelezen (1):\n  ‘{letters / 'leeg.txt'}’ is leeg.\n" in out
     assert "schoon.txt" in out  # the other files were still scanned
 
 
-def test_single_bad_file_is_an_error_message(capsys, tmp_path):
-    path = tmp_path / "plaatje.txt"
-    path.write_bytes(b"\x00\x01" * 50)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected Word file
+
+
+@pytest.fixture
+def unreadable(letters):
+    (letters / "leeg.txt").write_bytes(b"")
+    (letters / "plaatje.txt").write_bytes(b"\x00\x01" * 50)
+    (letters / "geheim.docx").write_bytes(OLE_MAGIC + bytes(512))
+    (letters / "kapot.docx").write_bytes(b"PK\x03\x04 kapot")
+    return letters
+
+
+def test_reading_problems_are_reported_in_dutch(capsys, unreadable):
+    status, out, _ = run(capsys, "scan", unreadable)
+    assert status == 2
+    listed = out.split("Niet gelezen (4):\n", 1)[1].splitlines()
+    assert listed == [
+        f"  ‘{unreadable / 'geheim.docx'}’ is beveiligd met een wachtwoord of is in een oud "
+        "formaat opgeslagen (zoals .doc). Haal het wachtwoord weg en sla het op als .docx.",
+        f"  ‘{unreadable / 'kapot.docx'}’ is geen geldig .docx-bestand: het is beschadigd of "
+        "een ander soort bestand.",
+        f"  ‘{unreadable / 'leeg.txt'}’ is leeg.",
+        f"  ‘{unreadable / 'plaatje.txt'}’ bevat geen tekst maar binaire gegevens. Is het echt "
+        "een tekstbestand?",
+    ]
+
+
+def test_json_reading_problems_keep_kind_and_english_message(capsys, unreadable):
+    status, out, _ = run(capsys, "scan", "--format", "json", unreadable)
+    assert status == 2
+    problems = {p["path"].rsplit("/", 1)[-1]: p for p in json.loads(out)["problems"]}
+    assert {name: (p["kind"], p["details"]) for name, p in problems.items()} == {
+        "geheim.docx": ("protected_or_old_format", {"ext": ".docx"}),
+        "kapot.docx": ("invalid", {"ext": ".docx"}),
+        "leeg.txt": ("empty", {}),
+        "plaatje.txt": ("binary", {}),
+    }
+    assert problems["leeg.txt"]["message"] == "the file is empty"
+    assert problems["leeg.txt"]["message_nl"].endswith("leeg.txt’ is leeg.")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("leeg.txt", b"", "is leeg."),
+        ("plaatje.txt", b"\x00\x01" * 50, "bevat geen tekst maar binaire gegevens."),
+        ("geheim.docx", OLE_MAGIC + bytes(512), "is beveiligd met een wachtwoord of is in een"),
+        ("kapot.docx", b"PK\x03\x04 kapot", "is geen geldig .docx-bestand"),
+    ],
+)
+def test_single_bad_file_is_an_error_message_in_dutch(capsys, tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
     status, out, err = run(capsys, "scan", path)
     assert status == 2 and out == ""
-    assert err.startswith("gelijk: error:") and "binary data" in err
+    assert err.startswith(f"gelijk: error: ‘{path}’ {message}")
 
 
 def test_broken_rule_file_exits_2_naming_line_and_field(capsys, letters, tmp_path):

@@ -103,3 +103,17 @@ def test_paragraph_documents_are_stored_with_blank_lines_between_paragraphs():
         "brief.docx", docx_bytes(["Beste bewoner,", "", "Eerste.", "Twee."])
     )
     assert files.library_text(document) == "Beste bewoner,\n\nEerste.\n\nTwee."
+
+
+def test_the_app_says_every_reading_problem_as_the_engine_does():
+    from gelijk.engines.language.report import READ_PROBLEMS_NL
+
+    # the app's copy exists only so that makemessages extracts the sentences
+    assert files.READ_PROBLEMS == READ_PROBLEMS_NL
+
+
+def test_reading_problems_are_chosen_by_kind_not_by_english_wording():
+    message = files.dutch_read_problem("x.docx", "some reworded text", "invalid", {"ext": ".docx"})
+    assert message == (
+        "‘x.docx’ is geen geldig .docx-bestand: het is beschadigd of een ander soort bestand."
+    )

@@ -155,8 +155,7 @@ def run_scan(args: argparse.Namespace) -> int:
             bar.close()
     if len(paths) == 1 and not paths[0].is_dir() and folder.problems:
         # one file: a problem with it is a plain error, not a line in a report
-        problem = folder.problems[0]
-        raise CliError(f"{problem.path}: {problem.message}")
+        raise CliError(folder.problems[0].dutch)
     if not folder.reports and not folder.problems:
         raise CliError("no files to scan: " + ", ".join(map(str, paths)))
 
@@ -259,7 +258,7 @@ def format_text(folder: FolderReport) -> str:
     lines.append("B1 heeft geen officiële formule; de B1-indicatie is een hulpmiddel.")
     if folder.problems:
         lines.append(f"Niet gelezen ({len(folder.problems)}):")
-        lines += [f"  {p.path}: {p.message}" for p in folder.problems]
+        lines += [f"  {p.dutch}" for p in folder.problems]
     return "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,7 @@ stack trace to the user, so the message itself must name what is wrong and where
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 #: How many row numbers the message lists before it summarises the rest.
 MAX_ROWS_IN_MESSAGE = 50
@@ -26,6 +26,11 @@ class InputError(ValueError):
         :data:`MAX_ROWS_IN_MESSAGE` and says how many more there are.
     column:
         The column (or field / file) the problem is in.
+    kind:
+        A short machine-readable name for the problem (``"empty"``, ``"binary"``), so a caller
+        can say it in the user's language without matching the English text.
+    details:
+        The values such a message needs besides the kind (``{"ext": ".docx"}``).
     """
 
     def __init__(
@@ -33,10 +38,15 @@ class InputError(ValueError):
         message: str,
         rows: Iterable[int] | None = None,
         column: str | None = None,
+        *,
+        kind: str | None = None,
+        details: Mapping[str, str] | None = None,
     ) -> None:
         self.message = message
         self.column = column
         self.rows: list[int] = [int(r) for r in rows] if rows is not None else []
+        self.kind = kind
+        self.details: dict[str, str] = dict(details or {})
         super().__init__(self._format())
 
     def _format(self) -> str:
@@ -53,5 +63,7 @@ class InputError(ValueError):
         return text
 
     def __reduce__(self):
-        # Keeps the error picklable (multiprocessing, task queues) with all its fields.
-        return (type(self), (self.message, self.rows or None, self.column))
+        # Keeps the error picklable (multiprocessing, task queues) with all its fields; kind
+        # and details travel as state, so subclasses with other arguments keep them too.
+        state = {"kind": self.kind, "details": self.details}
+        return (type(self), (self.message, self.rows or None, self.column), state)

@@ -1,24 +1,24 @@
 """Uploaded letters: checked by size and content, read by the engine, refused in Dutch.
 
 The engine reads .txt, .html, .docx, .odt and .pdf from a path and raises ``InputError``
-with an English message. Here the bytes are first checked against their name (a PDF called
-``brief.docx`` is refused before any reader runs), then written to a private temporary folder
-that is removed straight after reading, and any engine message is put into plain Dutch.
-Nothing of the file is kept.
+with an English message and a machine-readable ``kind``. Here the bytes are first checked
+against their name (a PDF called ``brief.docx`` is refused before any reader runs), then
+written to a private temporary folder that is removed straight after reading, and the
+engine's problem is said in plain Dutch by its kind. Nothing of the file is kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gelijk.core import messages, uploads
+from gelijk.core import uploads
 from gelijk.core.uploads import FileRefused, shown_name
 from gelijk.engines.errors import InputError
 from gelijk.engines.language import SUPPORTED_EXTENSIONS, Document, read_document
@@ -107,74 +107,62 @@ def check_content(name: str, data: bytes) -> str:
     return extension
 
 
-# The engine's reading problems (after "<path>: "), in Dutch. Checked in order.
-_READ_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^the file is empty"), gettext_noop("‘%(name)s’ is leeg.")),
-    (
-        re.compile(r"^starts with a (?P<enc>\S+) byte-order mark but is not valid"),
-        gettext_noop(
-            "‘%(name)s’ begint als %(enc)s-tekst, maar de rest is geen geldige %(enc)s. "
-            "Sla het bestand opnieuw op als UTF-8."
-        ),
+# The engine's reading problems by ``InputError.kind``, in Dutch and translatable. The
+# sentences are the engine's (READ_PROBLEMS_NL, used by the CLI), repeated here so that
+# makemessages extracts them; tests/language/test_files.py keeps both tables equal.
+READ_PROBLEMS: dict[str, str] = {
+    "empty": gettext_noop("‘%(name)s’ is leeg."),
+    "bad_bom": gettext_noop(
+        "‘%(name)s’ begint als %(enc)s-tekst, maar de rest is geen geldige %(enc)s. "
+        "Sla het bestand opnieuw op als UTF-8."
     ),
-    (
-        re.compile(r"^contains binary data, not text"),
-        gettext_noop(
-            "‘%(name)s’ bevat geen tekst maar binaire gegevens. Is het echt een tekstbestand?"
-        ),
+    "binary": gettext_noop(
+        "‘%(name)s’ bevat geen tekst maar binaire gegevens. Is het echt een tekstbestand?"
     ),
-    (
-        re.compile(r"^unknown text encoding"),
-        gettext_noop(
-            "De tekenset van ‘%(name)s’ is onbekend: het is geen UTF-8 en geen West-Europese "
-            "tekenset. Sla het bestand op als UTF-8."
-        ),
+    "unknown_encoding": gettext_noop(
+        "De tekenset van ‘%(name)s’ is onbekend: het is geen UTF-8 en geen West-Europese "
+        "tekenset. Sla het bestand op als UTF-8."
     ),
-    (
-        re.compile(r"has no text \(empty or only white space\)"),
-        gettext_noop("In ‘%(name)s’ staat geen tekst."),
+    "no_text": gettext_noop("In ‘%(name)s’ staat geen tekst."),
+    "protected_or_old_format": gettext_noop(
+        "‘%(name)s’ is beveiligd met een wachtwoord of is in een oud formaat opgeslagen "
+        "(zoals .doc). Haal het wachtwoord weg en sla het op als %(ext)s."
     ),
-    (
-        re.compile(r"^is password-protected or in an old binary format, not a (?P<ext>\S+) file"),
-        gettext_noop(
-            "‘%(name)s’ is beveiligd met een wachtwoord of is in een oud formaat opgeslagen "
-            "(zoals .doc). Haal het wachtwoord weg en sla het op als %(ext)s."
-        ),
+    "invalid": gettext_noop(
+        "‘%(name)s’ is geen geldig %(ext)s-bestand: het is beschadigd of een ander soort bestand."
     ),
-    (
-        re.compile(r"^is not a valid (?P<ext>\S+) file"),
-        gettext_noop(
-            "‘%(name)s’ is geen geldig %(ext)s-bestand: het is beschadigd of een ander soort "
-            "bestand."
-        ),
+    "password": gettext_noop(
+        "‘%(name)s’ is beveiligd met een wachtwoord. Gebruik een kopie zonder wachtwoord."
     ),
-    (
-        re.compile(r"^is password-protected"),
-        gettext_noop(
-            "‘%(name)s’ is beveiligd met een wachtwoord. Gebruik een kopie zonder wachtwoord."
-        ),
+    "damaged": gettext_noop(
+        "‘%(name)s’ kan niet worden gelezen als %(ext)s. Het bestand is misschien beschadigd."
     ),
-    (
-        re.compile(r"^could not be read as (?P<ext>\S+)"),
-        gettext_noop(
-            "‘%(name)s’ kan niet worden gelezen als %(ext)s. Het bestand is misschien beschadigd."
-        ),
+    "no_text_layer": gettext_noop(
+        "In de PDF ‘%(name)s’ staat geen tekst die de scan kan lezen (is het een scan of "
+        "foto?). Gebruik het oorspronkelijke document."
     ),
-    (
-        re.compile(r"^the PDF has no text layer"),
-        gettext_noop(
-            "In de PDF ‘%(name)s’ staat geen tekst die de scan kan lezen (is het een scan of "
-            "foto?). Gebruik het oorspronkelijke document."
-        ),
+    "not_found": gettext_noop("Er is geen bestand of map ‘%(name)s’."),
+    "folder": gettext_noop("‘%(name)s’ is een map, geen bestand."),
+    "os_error": gettext_noop(
+        "‘%(name)s’ kan niet worden geopend (%(reason)s). Controleer of u het bestand mag lezen."
     ),
-]
+    "unsupported_type": gettext_noop(
+        "‘%(name)s’ is een soort bestand dat de taalscan niet kan lezen. Gebruik %(supported)s."
+    ),
+}
 
 
-def dutch_read_problem(name: str, problem: str) -> str:
-    """The engine's English reading problem for file ``name``, in Dutch."""
-    found = messages.from_patterns(_READ_PROBLEMS, problem, name=name)
-    if found is not None:
-        return found
+def dutch_read_problem(
+    name: str, problem: str, kind: str | None = None, details: Mapping[str, str] | None = None
+) -> str:
+    """The engine's reading problem for file ``name`` in the user's language, chosen by its
+    ``kind``; an unknown kind keeps the engine's English ``problem`` in a Dutch sentence."""
+    template = READ_PROBLEMS.get(kind or "")
+    if template is not None:
+        try:
+            return _(template) % {**(details or {}), "name": name}
+        except KeyError:  # the engine gave the kind without the details its sentence needs
+            pass
     return _("‘%(name)s’ kan niet worden gelezen (%(problem)s).") % {
         "name": name,
         "problem": problem,
@@ -192,7 +180,7 @@ def read_upload(name: str, data: bytes) -> Document:
             document = read_document(path)
         except InputError as exc:
             problem = str(exc).removeprefix(f"{path}: ")
-            raise FileRefused(dutch_read_problem(shown, problem)) from None
+            raise FileRefused(dutch_read_problem(shown, problem, exc.kind, exc.details)) from None
     return dataclasses.replace(document, path=shown)
 
 

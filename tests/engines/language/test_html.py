@@ -108,3 +108,16 @@ def test_report_page_is_self_contained_dutch_and_accessible(scanner, tmp_path):
     checker = _Checker()
     checker.feed(page)
     assert checker.ok
+
+
+def test_report_page_lists_reading_problems_in_dutch():
+    from gelijk.engines.language import FileProblem
+
+    problems = [
+        FileProblem("brieven/<leeg>.txt", "the file is empty", "empty"),
+        FileProblem("brieven/plaatje.txt", "contains binary data, not text", "binary"),
+    ]
+    page = render_report_html([], problems)
+    assert "<li>‘brieven/&lt;leeg&gt;.txt’ is leeg.</li>" in page
+    assert "‘brieven/plaatje.txt’ bevat geen tekst maar binaire gegevens." in page
+    assert "empty" not in page and "binary data" not in page

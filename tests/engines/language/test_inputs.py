@@ -302,3 +302,106 @@ def test_parallel_folder_scan_with_own_rules_equals_serial(tmp_path):
     parallel = scan_paths([letters], rules=own, jobs=2)
     assert parallel.to_dict() == serial.to_dict()
     assert {f.rule_id for r in parallel.reports for f in r.findings} >= {"eigen-pand"}
+
+
+# --- the kind of a reading problem, and its Dutch wording ------------------------------------
+
+
+def _docx_without_document_xml() -> bytes:
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("brief.txt", "Beste bewoner")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind", "details", "dutch"),
+    [
+        ("leeg.txt", b" \n", "empty", {}, "‘{path}’ is leeg."),
+        ("bom.txt", codecs.BOM_UTF8 + b"\xff\xfe", "bad_bom", {"enc": "utf-8-sig"},
+         "‘{path}’ begint als utf-8-sig-tekst, maar de rest is geen geldige utf-8-sig."),
+        ("plaatje.txt", b"\x00\x01" * 50, "binary", {},
+         "‘{path}’ bevat geen tekst maar binaire gegevens."),
+        ("leeg.html", b"<p> </p>", "no_text", {}, "In ‘{path}’ staat geen tekst."),
+        ("geheim.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
+         "protected_or_old_format", {"ext": ".docx"},
+         "‘{path}’ is beveiligd met een wachtwoord of is in een oud formaat"),
+        ("kapot.docx", b"PK\x03\x04 kapot", "invalid", {"ext": ".docx"},
+         "‘{path}’ is geen geldig .docx-bestand"),
+        ("zip.docx", _docx_without_document_xml(), "damaged", {"ext": ".docx"},
+         "‘{path}’ kan niet worden gelezen als .docx."),
+        ("kapot.pdf", b"%PDF-1.4\nrommel", "damaged", {"ext": "PDF"},
+         "‘{path}’ kan niet worden gelezen als PDF."),
+        ("scan.pdf", minimal_pdf([]), "no_text_layer", {}, "In de PDF ‘{path}’ staat geen tekst"),
+        ("brief.doc", b"oud", "unsupported_type",
+         {"ext": ".doc", "supported": ".txt, .text, .html, .htm, .docx, .odt, .pdf"},
+         "‘{path}’ is een soort bestand dat de taalscan niet kan lezen. Gebruik .txt, .text,"),
+    ],
+)  # fmt: skip
+def test_reading_problems_have_a_kind_and_a_dutch_sentence(
+    tmp_path, name, data, kind, details, dutch
+):
+    import pickle
+
+    from gelijk.engines.language.report import FileProblem
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        read_document(path)
+    assert (info.value.kind, info.value.details) == (kind, details)
+    # the kind survives the trip to and from a worker process
+    again = pickle.loads(pickle.dumps(info.value))
+    assert (again.kind, again.details, str(again)) == (kind, details, str(info.value))
+    problem = FileProblem(str(path), info.value.message, info.value.kind, info.value.details)
+    assert problem.dutch.startswith(dutch.format(path=path))
+
+
+def test_missing_paths_and_folder_problems_carry_their_kind(tmp_path):
+    (tmp_path / "leeg.txt").write_bytes(b"")
+    folder = scan_paths([tmp_path, tmp_path / "weg"])
+    assert {(p.path, p.kind) for p in folder.problems} == {
+        (str(tmp_path / "leeg.txt"), "empty"),
+        (str(tmp_path / "weg"), "not_found"),
+    }
+    assert folder.to_dict()["problems"][1] == {
+        "path": str(tmp_path / "leeg.txt"),
+        "kind": "empty",
+        "details": {},
+        "message": "the file is empty",
+        "message_nl": f"‘{tmp_path / 'leeg.txt'}’ is leeg.",
+    }
+    parallel = scan_paths([tmp_path, tmp_path / "weg", tmp_path / "leeg.txt"], jobs=2)
+    assert [p.kind for p in parallel.problems] == ["not_found", "empty", "empty"]
+
+
+def test_every_kind_the_readers_raise_has_a_dutch_sentence():
+    import ast
+    from pathlib import Path
+
+    from gelijk.engines.language import inputs
+    from gelijk.engines.language.report import READ_PROBLEMS_NL
+
+    tree = ast.parse(Path(inputs.__file__).read_text(encoding="utf-8"))
+    raised = {
+        node.args[2].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "_fail"
+        and len(node.args) >= 3
+    }
+    assert raised and raised <= set(READ_PROBLEMS_NL)
+
+
+def test_an_unknown_kind_keeps_the_english_reason_in_a_dutch_sentence():
+    from gelijk.engines.language.report import FileProblem
+
+    assert FileProblem("x.txt", "something new", "new-kind").dutch == (
+        "‘x.txt’ kan niet worden gelezen (something new)."
+    )
+    # a kind without the details its sentence needs does not crash
+    assert FileProblem("x.docx", "odd", "invalid").dutch == (
+        "‘x.docx’ kan niet worden gelezen (odd)."
+    )

@@ -142,7 +142,7 @@ def scan_paths(
     """
     ruleset = _rules(rules)
     files, skipped, missing = _iter_files(paths, extensions)
-    problems = [FileProblem(p, m) for p, m in missing]
+    problems = [FileProblem(p, m, "not_found") for p, m in missing]
     if jobs > 1 and len(files) > 1:
         outcomes = _scan_parallel(files, kind, ruleset, jobs, on_file)
     else:
@@ -160,7 +160,7 @@ def _scan_one(path: Path, kind: str, ruleset: RuleSet) -> ScanReport | FileProbl
     try:
         return _scan_document(read_document(path), kind, ruleset)
     except InputError as exc:
-        return FileProblem(str(path), str(exc).removeprefix(f"{path}: "))
+        return FileProblem(str(path), str(exc).removeprefix(f"{path}: "), exc.kind, exc.details)
 
 
 # Worker processes receive the rule set once, through the pool initializer: under "fork" the

@@ -195,9 +195,7 @@ def render_report_html(
     if problems:
         problem_list = (
             "<h2>Niet gelezen</h2><ul>"
-            + "".join(
-                f"<li><code>{escape(p.path)}</code>: {escape(p.message)}</li>" for p in problems
-            )
+            + "".join(f"<li>{escape(p.dutch)}</li>" for p in problems)
             + "</ul>"
         )
     sections = "".join(_report_section(r, i) for i, r in enumerate(reports, start=1))

@@ -62,31 +62,36 @@ class Document:
     notes: tuple[str, ...] = ()
 
 
-def _fail(path: str, problem: str) -> InputError:
-    return InputError(f"{path}: {problem}")
+def _fail(path: str, problem: str, kind: str, **details: str) -> InputError:
+    """The error for a file that cannot be read. ``kind`` is a key of
+    ``report.READ_PROBLEMS_NL`` (which says it in Dutch); ``details`` fill that sentence."""
+    return InputError(f"{path}: {problem}", kind=kind, details=details)
 
 
 def _require_text(path: str, text: str, what: str = "the file") -> None:
     if not text.strip():
-        raise _fail(path, f"{what} has no text (empty or only white space)")
+        raise _fail(path, f"{what} has no text (empty or only white space)", "no_text")
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
     """(text, encoding, notes) for the bytes of a text file; see the module docstring."""
     if not data.strip():
-        raise _fail(path, "the file is empty")
+        raise _fail(path, "the file is empty", "empty")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding, ()
             except UnicodeDecodeError:
                 raise _fail(
-                    path, f"starts with a {encoding} byte-order mark but is not valid {encoding}"
+                    path,
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}",
+                    "bad_bom",
+                    enc=encoding,
                 ) from None
     head = data[:8192]
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     if b"\x00" in head or controls > 0.05 * len(head):
-        raise _fail(path, "contains binary data, not text; is it really a text file?")
+        raise _fail(path, "contains binary data, not text; is it really a text file?", "binary")
     try:
         return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
@@ -97,6 +102,7 @@ def decode_text(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
             path,
             "unknown text encoding: not UTF-8 and not a Western encoding "
             f"({', '.join(WESTERN_ENCODINGS)}); save the file as UTF-8",
+            "unknown_encoding",
         )
     encoding = best.encoding
     note = (
@@ -117,11 +123,13 @@ def _read_bytes(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
-        raise _fail(path, "no such file") from None
+        raise _fail(path, "no such file", "not_found") from None
     except IsADirectoryError:
-        raise _fail(path, "is a folder, not a file") from None
+        raise _fail(path, "is a folder, not a file", "folder") from None
     except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror})") from None
+        raise _fail(
+            path, f"cannot be read ({exc.strerror})", "os_error", reason=str(exc.strerror)
+        ) from None
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -241,13 +249,20 @@ def _check_zip(path: str, data: bytes, label: str) -> zipfile.ZipFile:
             path,
             f"is password-protected or in an old binary format, not a {label} file; "
             f"remove the password and save it as {label}",
+            "protected_or_old_format",
+            ext=label,
         )
     if not data.strip():
-        raise _fail(path, "the file is empty")
+        raise _fail(path, "the file is empty", "empty")
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise _fail(path, f"is not a valid {label} file (damaged, or another file type)") from None
+        raise _fail(
+            path,
+            f"is not a valid {label} file (damaged, or another file type)",
+            "invalid",
+            ext=label,
+        ) from None
 
 
 def read_docx_file(path: str) -> Document:
@@ -272,7 +287,12 @@ def read_docx_file(path: str) -> Document:
 
         walk(document)
     except Exception as exc:  # python-docx raises many types for damaged packages
-        raise _fail(path, f"could not be read as .docx ({type(exc).__name__}: {exc})") from None
+        raise _fail(
+            path,
+            f"could not be read as .docx ({type(exc).__name__}: {exc})",
+            "damaged",
+            ext=".docx",
+        ) from None
     return _paragraph_document(path, paragraphs)
 
 
@@ -282,9 +302,11 @@ def read_odt_file(path: str) -> Document:
     try:
         manifest = archive.read("META-INF/manifest.xml")
     except KeyError:
-        raise _fail(path, "is not a valid .odt file (no manifest)") from None
+        raise _fail(path, "is not a valid .odt file (no manifest)", "invalid", ext=".odt") from None
     if b"encryption-data" in manifest:
-        raise _fail(path, "is password-protected; remove the password and save it again")
+        raise _fail(
+            path, "is password-protected; remove the password and save it again", "password"
+        )
     from odf import teletype
     from odf.namespaces import TEXTNS
     from odf.opendocument import load
@@ -303,14 +325,19 @@ def read_odt_file(path: str) -> Document:
 
         walk(document.text)
     except Exception as exc:  # odfpy raises parser errors of several types
-        raise _fail(path, f"could not be read as .odt ({type(exc).__name__}: {exc})") from None
+        raise _fail(
+            path,
+            f"could not be read as .odt ({type(exc).__name__}: {exc})",
+            "damaged",
+            ext=".odt",
+        ) from None
     return _paragraph_document(path, paragraphs)
 
 
 def read_pdf_file(path: str) -> Document:
     data = _read_bytes(path)
     if not data.strip():
-        raise _fail(path, "the file is empty")
+        raise _fail(path, "the file is empty", "empty")
     import logging
 
     from pypdf import PdfReader
@@ -324,15 +351,23 @@ def read_pdf_file(path: str) -> Document:
             except Exception:  # unsupported encryption algorithms raise, too
                 ok = 0
             if not ok:
-                raise _fail(path, "is password-protected; give a copy without a password")
+                raise _fail(
+                    path, "is password-protected; give a copy without a password", "password"
+                )
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
-        raise _fail(path, f"could not be read as PDF ({type(exc).__name__}: {exc})") from None
+        raise _fail(
+            path, f"could not be read as PDF ({type(exc).__name__}: {exc})", "damaged", ext="PDF"
+        ) from None
     text = "\n".join(p.rstrip("\n") for p in pages)
     if not text.strip():
-        raise _fail(path, "the PDF has no text layer (a scan?); scan the source document instead")
+        raise _fail(
+            path,
+            "the PDF has no text layer (a scan?); scan the source document instead",
+            "no_text_layer",
+        )
     note = "Regelnummers tellen de regels van de tekst die uit de PDF is gehaald."
     return Document(path, text, LineIndex(text).locate, False, None, (note,))
 
@@ -355,6 +390,9 @@ def read_document(path: str | Path) -> Document:
         raise _fail(
             path,
             f"unsupported file type {suffix or '(none)'!r}; use {', '.join(SUPPORTED_EXTENSIONS)}",
+            "unsupported_type",
+            ext=suffix,
+            supported=", ".join(SUPPORTED_EXTENSIONS),
         )
     return reader(path)
 

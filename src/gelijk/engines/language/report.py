@@ -9,6 +9,7 @@ for HTML (markup removed) and for .docx/.odt (a paragraph is a line).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,15 +131,87 @@ class ScanReport:
         return out
 
 
+#: Every ``kind`` of reading problem (``InputError.kind`` from the readers in inputs.py) in
+#: Dutch, the language of the CLI's report and the HTML page; ``%(name)s`` is the file, the
+#: other fields come from ``InputError.details``. The app (gelijk.language.files) keeps its
+#: own translatable copy of these sentences, checked against this table by its tests.
+READ_PROBLEMS_NL: dict[str, str] = {
+    "empty": "‘%(name)s’ is leeg.",
+    "bad_bom": (
+        "‘%(name)s’ begint als %(enc)s-tekst, maar de rest is geen geldige %(enc)s. "
+        "Sla het bestand opnieuw op als UTF-8."
+    ),
+    "binary": "‘%(name)s’ bevat geen tekst maar binaire gegevens. Is het echt een tekstbestand?",
+    "unknown_encoding": (
+        "De tekenset van ‘%(name)s’ is onbekend: het is geen UTF-8 en geen West-Europese "
+        "tekenset. Sla het bestand op als UTF-8."
+    ),
+    "no_text": "In ‘%(name)s’ staat geen tekst.",
+    "protected_or_old_format": (
+        "‘%(name)s’ is beveiligd met een wachtwoord of is in een oud formaat opgeslagen "
+        "(zoals .doc). Haal het wachtwoord weg en sla het op als %(ext)s."
+    ),
+    "invalid": (
+        "‘%(name)s’ is geen geldig %(ext)s-bestand: het is beschadigd of een ander soort bestand."
+    ),
+    "password": "‘%(name)s’ is beveiligd met een wachtwoord. Gebruik een kopie zonder wachtwoord.",
+    "damaged": (
+        "‘%(name)s’ kan niet worden gelezen als %(ext)s. Het bestand is misschien beschadigd."
+    ),
+    "no_text_layer": (
+        "In de PDF ‘%(name)s’ staat geen tekst die de scan kan lezen (is het een scan of "
+        "foto?). Gebruik het oorspronkelijke document."
+    ),
+    "not_found": "Er is geen bestand of map ‘%(name)s’.",
+    "folder": "‘%(name)s’ is een map, geen bestand.",
+    "os_error": (
+        "‘%(name)s’ kan niet worden geopend (%(reason)s). Controleer of u het bestand mag lezen."
+    ),
+    "unsupported_type": (
+        "‘%(name)s’ is een soort bestand dat de taalscan niet kan lezen. Gebruik %(supported)s."
+    ),
+}
+#: For a problem without a known kind: the English reason inside a Dutch sentence.
+READ_PROBLEM_NL_FALLBACK = "‘%(name)s’ kan niet worden gelezen (%(problem)s)."
+
+
+def read_problem_nl(name: str, kind: str | None, details: Mapping[str, str], problem: str) -> str:
+    """A reading problem in Dutch; ``problem`` (English) is only used for an unknown kind."""
+    template = READ_PROBLEMS_NL.get(kind or "")
+    try:
+        if template is not None:
+            return template % {**details, "name": name}
+    except KeyError:  # a kind raised without the details its sentence needs
+        pass
+    return READ_PROBLEM_NL_FALLBACK % {"name": name, "problem": problem}
+
+
 @dataclass(frozen=True)
 class FileProblem:
-    """A file that could not be scanned, with the reason in plain English."""
+    """A file that could not be scanned.
+
+    ``message`` is the reason in plain English (as ``InputError`` gives it, without the
+    path); ``kind`` and ``details`` say the same for a program (see :data:`READ_PROBLEMS_NL`),
+    and :attr:`dutch` is the whole sentence in Dutch, naming the file.
+    """
 
     path: str
     message: str
+    kind: str | None = None
+    details: Mapping[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
+    @property
+    def dutch(self) -> str:
+        return read_problem_nl(self.path, self.kind, self.details, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "details": dict(self.details),
+            "message": self.message,
+            "message_nl": self.dutch,
+        }
 
 
 @dataclass(frozen=True)
