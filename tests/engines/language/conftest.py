@@ -12,6 +12,8 @@ import pytest
 from gelijk.engines.language import RuleSet, default_rules
 
 VALIDATION_KEY = pytest.StashKey[dict]()
+#: lines of the Flesch-Douma comparison with textstat (test_readability.py), for the summary
+TEXTSTAT_KEY = pytest.StashKey[list]()
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +43,11 @@ def rate_with_interval(successes: int, n: int, rate: float) -> str:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    comparison = config.stash.get(TEXTSTAT_KEY, None)
+    if comparison:
+        terminalreporter.section("language scanner: Flesch-Douma against textstat (corpus.yaml)")
+        for line in comparison:
+            terminalreporter.write_line(line)
     tables = config.stash.get(VALIDATION_KEY, None)
     if not tables:
         return
