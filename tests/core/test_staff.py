@@ -85,6 +85,30 @@ def test_duplicate_username_is_refused(beheer, make_staff):
     assert "bestaat al" in response.content.decode()
 
 
+def test_a_boa_number_belongs_to_one_staff_member(beheer, make_staff):
+    # The independence rule finds the officer complained about by this number, so two people
+    # may not share it; the beheerder gets a message on the field, not an error page.
+    first = beheer.post(reverse("core:staff-create"), _form())
+    assert first.status_code == 302
+    again = beheer.post(
+        reverse("core:staff-create"), _form(username="andere.boa", officer_number=" boa-2002")
+    )
+    assert again.status_code == 200
+    assert "hoort al bij een andere medewerker" in again.content.decode()
+    assert not get_user_model().objects.filter(username="andere.boa").exists()
+    member = make_staff("handhaver", username="hamza", department="vth", team="thor")
+    edit = reverse("core:staff-edit", args=[member.pk])
+    clash = beheer.post(edit, _form(username="ignored", officer_number="BOA-2002"))
+    assert clash.status_code == 200
+    assert "hoort al bij een andere medewerker" in clash.content.decode()
+    member.refresh_from_db()
+    assert member.staff_profile.officer_pseudonym == ""
+    # Saving one's own number again is no clash.
+    own = get_user_model().objects.get(username="nieuwe.boa")
+    edit_own = reverse("core:staff-edit", args=[own.pk])
+    assert beheer.post(edit_own, _form(officer_number="BOA-2002")).status_code == 302
+
+
 def test_edit_changes_roles_and_is_audited(beheer, make_staff):
     member = make_staff("handhaver", username="hamza", department="vth", team="thor")
     response = beheer.post(

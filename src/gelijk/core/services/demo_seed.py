@@ -27,7 +27,7 @@ DEMO_STAFF = [
 
 @demo.register("core", order=0)
 def seed(seed: int) -> dict:
-    from gelijk.core.pseudonyms import pseudonym
+    from gelijk.core.pseudonyms import officer_pseudonym
 
     organisation_ensure()
     for username, first, last, roles, department, team, officer in DEMO_STAFF:
@@ -40,7 +40,7 @@ def seed(seed: int) -> dict:
             email=f"{username}@gelijk.invalid",
             department=department,
             team=team,
-            officer_pseudonym=pseudonym(officer) if officer else "",
+            officer_pseudonym=officer_pseudonym(officer),
         )
         demo_totp_device(user)
     return {"staff": len(DEMO_STAFF)}

@@ -44,6 +44,15 @@ def staff_list(request):
     return render(request, "core/office/staff_list.html", {"people": people})
 
 
+def _conflict_message(field: str) -> str:
+    if field == "officer_number":
+        return _(
+            "Dit boa-nummer hoort al bij een andere medewerker. Controleer het nummer: één "
+            "nummer hoort bij één persoon."
+        )
+    return _("Deze gebruikersnaam bestaat al.")
+
+
 @staff_required(PERM)
 def staff_create(request):
     form = StaffForm(request.POST or None)
@@ -60,8 +69,8 @@ def staff_create(request):
                 team=data["team"].code if data["team"] else None,
                 officer_number=data["officer_number"],
             )
-        except ValueError:
-            form.add_error("username", _("Deze gebruikersnaam bestaat al."))
+        except staff_services.StaffConflict as exc:
+            form.add_error(exc.field, _conflict_message(exc.field))
         else:
             _send_password_link(request, user)
             messages.success(
@@ -97,20 +106,25 @@ def staff_edit(request, pk):
     form = StaffForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff_services.staff_update(
-            member,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            roles=data["roles"],
-            department=data["department"].code,
-            team=data["team"].code if data["team"] else None,
-            officer_number=data["officer_number"],
-        )
-        messages.success(
-            request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": member.username}
-        )
-        return redirect("core:staff-list")
+        try:
+            staff_services.staff_update(
+                member,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                roles=data["roles"],
+                department=data["department"].code,
+                team=data["team"].code if data["team"] else None,
+                officer_number=data["officer_number"],
+            )
+        except staff_services.StaffConflict as exc:
+            form.add_error(exc.field, _conflict_message(exc.field))
+        else:
+            messages.success(
+                request,
+                _("De gegevens van %(name)s zijn opgeslagen.") % {"name": member.username},
+            )
+            return redirect("core:staff-list")
     audit.record(audit.Action.VIEW, obj=member)
     return render(
         request, "core/office/staff_form.html", {"form": form, "editing": True, "member": member}
