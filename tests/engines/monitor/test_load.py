@@ -208,3 +208,17 @@ def test_typed_timestamps_are_checked_without_formatting_them_as_text(tmp_path):
     loaded = load_actions(tmp_path / "a.parquet", pseudonymisation_key=KEY, skip_invalid=True)
     assert loaded.n_rows == 2
     assert list(loaded.to_pandas()["local_minute"]) == [21 * 60 + 15] * 2
+
+
+def test_the_normalised_table_keeps_the_file_order(tmp_path):
+    # Several row groups are validated in parallel; the table must still be in file order (a
+    # join in the validating query used to let DuckDB store row groups in any order).
+    import pyarrow.parquet as pq
+
+    from gelijk.engines.monitor import SimulationConfig, simulate_actions
+
+    table = simulate_actions(SimulationConfig(n_actions=160_000, seed=3, n_officers=20))
+    pq.write_table(table, tmp_path / "a.parquet", row_group_size=20_000)
+    loaded = load_actions(tmp_path / "a.parquet", pseudonymisation_key=KEY)
+    got = loaded.connection.execute("SELECT action_id FROM actions ORDER BY rowid").fetchall()
+    assert [r[0] for r in got] == table.column("action_id").to_pylist()

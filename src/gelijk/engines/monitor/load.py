@@ -131,8 +131,10 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _in_list(values: Sequence[str]) -> str:
-    return "(" + ", ".join(_lit(v) for v in values) + ")"
+def _in_list(text: str, values: Sequence[str]) -> str:
+    """``text IN (values)`` as a list search. DuckDB plans an IN over many constants as a join,
+    and a join in the validating CREATE TABLE AS makes it store the rows out of file order."""
+    return f"coalesce(list_position([{', '.join(_lit(v) for v in values)}], {text}), 0) > 0"
 
 
 def _lookup(text: str, mapping: dict[str, Any]) -> str:
@@ -218,10 +220,10 @@ def _field_sql(f: Field, text: str, source_type: str, codes) -> tuple[str, str]:
         plausible = f"year({value}) BETWEEN 2000 AND year(current_date) + 1"
         return value, f"{text} IS NOT NULL AND ({value} IS NULL OR NOT ({plausible}))"
     if f.kind == "district":
-        value = f"CASE WHEN upper({text}) IN {_in_list(districts)} THEN upper({text}) END"
+        value = f"CASE WHEN {_in_list(f'upper({text})', districts)} THEN upper({text}) END"
         return value, f"{text} IS NOT NULL AND {value} IS NULL"
     if f.kind == "neighbourhood":
-        value = f"CASE WHEN upper({text}) IN {_in_list(buurten)} THEN upper({text}) END"
+        value = f"CASE WHEN {_in_list(f'upper({text})', buurten)} THEN upper({text}) END"
         return value, f"{text} IS NOT NULL AND {value} IS NULL"
     if f.kind == "enum":
         mapping = {v.lower(): v for v in f.values}
